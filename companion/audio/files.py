@@ -1,0 +1,138 @@
+"""Recorded calls read from files (WAV, FLAC, MP3, OGG/Opus, M4A) through PyAV."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import av
+import numpy as np
+
+from companion.audio.frames import SAMPLE_RATE, AudioBlock
+from companion.errors import InputError
+from companion.events import Speaker
+
+log = logging.getLogger(__name__)
+
+CHANNEL_NAMES = ("left", "right")
+BLOCK_SAMPLES = 1024  # 64 ms: two Silero windows, small enough for sub-second latency
+# A file whose decoded audio falls this far short of its declared length is truncated.
+TRUNCATION_TOLERANCE_S = 0.5
+
+
+def channel_map(agent: str | None, n_channels: int) -> tuple[tuple[Speaker, str], ...]:
+    """Map the file's channels to speakers: stereo is agent + customer, mono is one ``call``."""
+    if agent is not None and agent not in CHANNEL_NAMES:
+        raise InputError(f"unknown channel '{agent}': the agent's channel must be 'left' or 'right'")
+    if n_channels == 1:
+        return (("call", "mono"),)
+    agent = agent or "left"
+    customer = "right" if agent == "left" else "left"
+    return (("agent", agent), ("customer", customer))
+
+
+class FileSource:
+    """Plays a recorded call into the pipeline, at real-time pace or as fast as decoding goes."""
+
+    def __init__(self, path: str | Path, agent: str | None = None, realtime: bool = False) -> None:
+        self.path = Path(path)
+        self.realtime = realtime
+        self.description = str(self.path)
+        self._n_channels, self.declared_duration = _probe(self.path)
+        self._channels = channel_map(agent, self._n_channels)
+        self.decoded_duration = 0.0
+
+    @property
+    def channels(self) -> tuple[tuple[Speaker, str], ...]:
+        return self._channels
+
+    def run(self, deliver: Callable[[AudioBlock], None], stop: threading.Event) -> None:
+        wall_start = time.monotonic()
+        t = 0.0
+        for columns in self._decode_blocks():
+            if stop.is_set():
+                return
+            if self.realtime:
+                # Pace by the wall clock so a stall never accumulates drift.
+                delay = wall_start + t - time.monotonic()
+                if delay > 0 and stop.wait(delay):
+                    return
+            for (speaker, name), samples in zip(self._channels, self._select(columns), strict=True):
+                deliver(AudioBlock(speaker, t, samples))
+            t += columns.shape[1] / SAMPLE_RATE
+            self.decoded_duration = t
+        if t == 0.0:
+            raise InputError(f"{self.path}: the recording holds no audio (zero length)")
+        declared = self.declared_duration
+        if declared is not None and t < declared - TRUNCATION_TOLERANCE_S:
+            raise InputError(
+                f"{self.path}: the file is truncated: it declares {declared:.1f} s of audio "
+                f"but only {t:.1f} s could be decoded"
+            )
+
+    def _select(self, columns: np.ndarray) -> list[np.ndarray]:
+        rows = []
+        for _speaker, name in self._channels:
+            index = 0 if name in ("left", "mono") else 1
+            rows.append(np.ascontiguousarray(columns[index], dtype=np.float32))
+        return rows
+
+    def _decode_blocks(self) -> Iterator[np.ndarray]:
+        """Yield (channels, BLOCK_SAMPLES) float32 arrays at 16 kHz, the last one shorter."""
+        layout = "mono" if self._n_channels == 1 else "stereo"
+        resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
+        pending: list[np.ndarray] = []
+        pending_len = 0
+        try:
+            with av.open(str(self.path), metadata_errors="ignore") as container:
+                stream = container.streams.audio[0]
+                for frame in container.decode(stream):
+                    for out in resampler.resample(frame):
+                        pending.append(out.to_ndarray())
+                        pending_len += out.samples
+                    while pending_len >= BLOCK_SAMPLES:
+                        joined = np.concatenate(pending, axis=1)
+                        yield joined[:, :BLOCK_SAMPLES]
+                        pending = [joined[:, BLOCK_SAMPLES:]]
+                        pending_len -= BLOCK_SAMPLES
+                for out in resampler.resample(None):
+                    pending.append(out.to_ndarray())
+                    pending_len += out.samples
+        except av.FFmpegError as exc:
+            # Decoding stopped part-way; the audio decoded so far has been delivered.
+            log.warning("decoding %s stopped: %s", self.path, exc)
+            if self.decoded_duration == 0.0 and pending_len == 0:
+                raise InputError(f"{self.path}: the audio cannot be decoded ({exc})") from exc
+        if pending_len:
+            joined = np.concatenate(pending, axis=1)
+            for i in range(0, pending_len, BLOCK_SAMPLES):
+                yield joined[:, i : i + BLOCK_SAMPLES]
+
+
+def _probe(path: Path) -> tuple[int, float | None]:
+    """Return (channels, declared duration in seconds) or raise a clear InputError."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a recording")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty")
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise InputError(f"{path}: the file has no audio stream")
+            stream = container.streams.audio[0]
+            channels = stream.codec_context.channels or 1
+            declared = None
+            if stream.duration is not None and stream.time_base is not None:
+                declared = float(stream.duration * stream.time_base)
+            elif container.duration is not None:
+                declared = container.duration / 1_000_000
+    except av.FFmpegError as exc:
+        raise InputError(f"{path}: not an audio file this app can read ({exc.strerror or exc})") from exc
+    if channels > 2:
+        log.info("%s has %d channels; using the first two", path, channels)
+    return min(channels, 2), declared

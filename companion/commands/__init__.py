@@ -1,0 +1,1 @@
+"""Sub-commands of ``call-companion``; each module registers its own parser."""

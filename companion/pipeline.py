@@ -1,0 +1,244 @@
+"""The one pipeline: source -> segmenter -> transcriber -> coach -> listeners.
+
+The window, ``call-companion analyze`` and the tests all drive this object.
+It knows nothing of Qt: listeners are plain callables that receive event
+values, called from the engine's threads (the window's bridge queues them to
+the GUI thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from companion.asr.model import ModelSettings, load_model
+from companion.asr.segmenter import SegmentAudio, Segmenter, SegmentStarted
+from companion.asr.transcriber import Recognised, Transcriber
+from companion.asr.vad import VadSettings
+from companion.audio.frames import AudioBlock, dbfs
+from companion.audio.sources import Source
+from companion.errors import CompanionError
+from companion.events import (
+    CallEnded,
+    CallStarted,
+    EngineError,
+    Event,
+    Level,
+    Partial,
+    Speaker,
+    SpeechStarted,
+    Utterance,
+)
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[Event], None]
+
+
+class Coach(Protocol):
+    """Anything that folds call events into derived events (sentiment, steps, alerts)."""
+
+    def feed(self, event: Event) -> Sequence[Event]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    """Settings of the engine, passed in (never read from globals)."""
+
+    model: ModelSettings = field(default_factory=ModelSettings)
+    vad: VadSettings = field(default_factory=VadSettings)
+    partials: bool | None = None  # None: provisional text only when the source is real-time
+    word_timestamps: bool = False
+    level_every_s: float = 0.1
+
+
+class CallPipeline:
+    """Runs one call from its source to its listeners, keeping every event it produced."""
+
+    def __init__(
+        self,
+        source: Source,
+        settings: EngineSettings | None = None,
+        coach: Coach | None = None,
+        listeners: Sequence[Listener] = (),
+    ) -> None:
+        self.source = source
+        self.settings = settings or EngineSettings()
+        self.coach = coach
+        self.events: list[Event] = []
+        self.error: CompanionError | None = None
+        self.wall_s = 0.0
+        self._listeners: list[Listener] = list(listeners)
+        self._emit_lock = threading.RLock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._wall_start = 0.0
+        self._next_id = 0
+        self._first_partial: dict[tuple[Speaker, int], float] = {}
+        self._level_acc: dict[Speaker, list[float]] = {}
+        self._audio_t = 0.0
+
+    # -- control ---------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def start(self) -> None:
+        """Run the call in a background thread; events reach the listeners as they happen."""
+        self._thread = threading.Thread(target=self._run_safely, name="call-pipeline", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """End the call: the audio so far is still transcribed and every event kept."""
+        self._stop.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def clock(self) -> float:
+        """Call time now, by the wall clock (meaningful for real-time sources)."""
+        return time.monotonic() - self._wall_start
+
+    # -- the call ----------------------------------------------------------------
+
+    def run(self) -> list[Event]:
+        """Run the call to its end in this thread; raise the source's error after keeping the data."""
+        self._run_safely()
+        if self.error is not None:
+            raise self.error
+        return self.events
+
+    def _run_safely(self) -> None:
+        try:
+            self._run()
+        except CompanionError as exc:
+            self.error = exc
+        except Exception as exc:  # a bug must not lose the call: report it, keep the events
+            log.exception("the call pipeline failed")
+            self.error = CompanionError(f"the call stopped unexpectedly: {exc}")
+            self._emit(EngineError(self._audio_t, str(self.error), fatal=True))
+            self._emit(CallEnded(self._audio_t, "error"))
+
+    def _run(self) -> None:
+        settings = self.settings
+        model = load_model(settings.model)
+        realtime = self.source.realtime
+        partials = realtime if settings.partials is None else settings.partials
+        self._segmenters: dict[Speaker, Segmenter] = {
+            speaker: Segmenter(speaker, settings.vad, 0.5 if partials else None)
+            for speaker, _ in self.source.channels
+        }
+        transcriber = Transcriber(model, settings.model, self._on_recognised, settings.word_timestamps)
+        self._wall_start = time.monotonic()
+        self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), realtime))
+        reason = "end"
+        try:
+            self.source.run(lambda block: self._on_block(block, transcriber), self._stop)
+            if self._stop.is_set():
+                reason = "stopped"
+        except CompanionError as exc:
+            self.error = exc
+            reason = "error"
+            self._emit(EngineError(self._audio_t, str(exc), fatal=True))
+        finally:
+            # Whatever ended the audio, what was heard is still transcribed and kept.
+            for segmenter in self._segmenters.values():
+                for item in segmenter.flush():
+                    self._handle_segment(item, transcriber)
+            try:
+                transcriber.drain()
+            finally:
+                transcriber.close()
+            self.wall_s = time.monotonic() - self._wall_start
+            self._emit(CallEnded(self._audio_t, reason))
+
+    def _on_block(self, block: AudioBlock, transcriber: Transcriber) -> None:
+        self._audio_t = max(self._audio_t, block.t1)
+        self._track_level(block)
+        for item in self._segmenters[block.speaker].feed(block.t0, block.samples):
+            self._handle_segment(item, transcriber)
+
+    def _track_level(self, block: AudioBlock) -> None:
+        acc = self._level_acc.setdefault(block.speaker, [])
+        acc.append(dbfs(block.samples))
+        if len(acc) * block.duration >= self.settings.level_every_s:
+            # Mean of block levels: cheap, and smooth enough for a meter and loudness cues.
+            self._emit(Level(block.t1, block.speaker, sum(acc) / len(acc)))
+            acc.clear()
+
+    def _handle_segment(self, item: SegmentAudio | SegmentStarted, transcriber: Transcriber) -> None:
+        if isinstance(item, SegmentStarted):
+            self._emit(SpeechStarted(item.start, item.speaker, item.segment))
+        else:
+            transcriber.submit(item)
+
+    def _now(self) -> float | None:
+        return self.clock() if self.source.realtime else None
+
+    def _on_recognised(self, result: Recognised) -> None:
+        request = result.request
+        key = (request.speaker, request.segment)
+        now = self._now()
+        if request.kind == "partial":
+            if not result.text:
+                return
+            self._first_partial.setdefault(key, now if now is not None else request.end)
+            self._emit(
+                Partial(
+                    now if now is not None else request.end,
+                    request.speaker,
+                    request.segment,
+                    request.start,
+                    result.text,
+                )
+            )
+            return
+        if not result.text:
+            return  # Whisper heard no words in what the VAD took for speech
+        first = self._first_partial.pop(key, None)
+        utterance = Utterance(
+            id=self._next_id,
+            speaker=request.speaker,
+            start=round(request.start, 3),
+            end=round(request.end, 3),
+            text=result.text,
+            segment=request.segment,
+            emitted=round(now, 3) if now is not None else None,
+            first_partial=round(first, 3) if (first is not None and now is not None) else None,
+            words=result.words,
+        )
+        self._next_id += 1
+        self._emit(utterance)
+
+    def feed_utterances(self, utterances: Sequence[Utterance], duration: float) -> list[Event]:
+        """Run the coach over a transcript from elsewhere (no audio): the same fold, no recogniser."""
+        self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), False))
+        for utterance in utterances:
+            self._emit(utterance)
+        self._emit(CallEnded(duration, "end"))
+        return self.events
+
+    def _emit(self, event: Event) -> None:
+        with self._emit_lock:
+            queue = [event]
+            while queue:
+                current = queue.pop(0)
+                self.events.append(current)
+                if self.coach is not None and current is event:
+                    queue.extend(self.coach.feed(current))
+                for listener in self._listeners:
+                    try:
+                        listener(current)
+                    except Exception:  # one broken listener must not end the call
+                        log.exception("listener %r failed on %r", listener, current)
