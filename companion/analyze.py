@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,7 @@ def analyze_file(
     source = FileSource(path, agent=agent, realtime=realtime)
     settings = EngineSettings(model=ModelSettings(name=model))
     pipeline = CallPipeline(source, settings)
-    try:
+    with contextlib.suppress(CompanionError):
         pipeline.run()
-    except CompanionError:
-        pass
     report = build_report(pipeline.events, wall_s=pipeline.wall_s, source=str(path))
     return report, pipeline.error

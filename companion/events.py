@@ -153,6 +153,7 @@ class Alert:
     text: str
     utterance: int | None = None
     value: float | None = None
+    speaker: Speaker | None = None  # whose behaviour raised it, where that matters
 
 
 @dataclass(frozen=True, slots=True)

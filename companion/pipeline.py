@@ -37,6 +37,7 @@ from companion.events import (
 log = logging.getLogger(__name__)
 
 Listener = Callable[[Event], None]
+AudioListener = Callable[[AudioBlock], None]
 
 
 class Coach(Protocol):
@@ -73,6 +74,7 @@ class CallPipeline:
         self.error: CompanionError | None = None
         self.wall_s = 0.0
         self._listeners: list[Listener] = list(listeners)
+        self._audio_listeners: list[AudioListener] = []
         self._emit_lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -86,6 +88,10 @@ class CallPipeline:
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def add_audio_listener(self, listener: AudioListener) -> None:
+        """Receive every audio block as it arrives (the session recorder keeps the call's sound)."""
+        self._audio_listeners.append(listener)
 
     def start(self) -> None:
         """Run the call in a background thread; events reach the listeners as they happen."""
@@ -165,6 +171,11 @@ class CallPipeline:
 
     def _on_block(self, block: AudioBlock, transcriber: Transcriber) -> None:
         self._audio_t = max(self._audio_t, block.t1)
+        for listener in self._audio_listeners:
+            try:
+                listener(block)
+            except Exception:  # a failing recorder must not stop the transcript
+                log.exception("audio listener %r failed", listener)
         self._track_level(block)
         for item in self._segmenters[block.speaker].feed(block.t0, block.samples):
             self._handle_segment(item, transcriber)

@@ -60,7 +60,7 @@ class FileSource:
                 delay = wall_start + t - time.monotonic()
                 if delay > 0 and stop.wait(delay):
                     return
-            for (speaker, name), samples in zip(self._channels, self._select(columns), strict=True):
+            for (speaker, _name), samples in zip(self._channels, self._select(columns), strict=True):
                 deliver(AudioBlock(speaker, t, samples))
             t += columns.shape[1] / SAMPLE_RATE
             self.decoded_duration = t
