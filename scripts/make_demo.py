@@ -55,10 +55,10 @@ SCRIPT: list[tuple[str, str]] = [
     ("customer", "It is order four five seven two. Any morning except Wednesday."),
     (
         "agent",
-        "Thank you. I can see the order. The truck was rerouted and nobody told you. "
-        "That should not have happened, and you were right to call us.",
+        "Thank you, I can see the order. So if I understand correctly, the truck was rerouted, "
+        "nobody told you, and you lost a day off work for nothing. Is that right?",
     ),
-    ("customer", "Well, at least someone admits it."),
+    ("customer", "Yes, that is right. At least someone admits it."),
     (
         "agent",
         "Here is what I will do. I will book a guaranteed delivery for Monday morning between "
@@ -140,8 +140,11 @@ def main() -> int:
     encode_opus(stereo, args.out)
     script_path = args.out.with_suffix(".txt")
     script_path.write_text(
-        "".join(f"[{int(t['start']) // 60:02d}:{int(t['start']) % 60:02d}] "
-                f"{str(t['speaker']).capitalize()}: {t['text']}\n" for t in turns),
+        "".join(
+            f"[{int(t['start']) // 60:02d}:{int(t['start']) % 60:02d}] "
+            f"{str(t['speaker']).capitalize()}: {t['text']}\n"
+            for t in turns
+        ),
         encoding="utf-8",
     )
     args.out.with_suffix(".json").write_text(json.dumps(turns, indent=1) + "\n", encoding="utf-8")

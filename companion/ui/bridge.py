@@ -17,7 +17,6 @@ from companion.audio.sources import Source
 from companion.errors import CompanionError
 from companion.events import CallEnded, EngineError, Event, Level
 from companion.pipeline import CallPipeline, Coach, EngineSettings
-from companion.ui.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +31,13 @@ class EngineBridge(QObject):
 
     def __call__(self, event: Event) -> None:
         """The pipeline's listener: runs on an engine thread, so it only emits."""
-        emit(self.event_ready, event)
+        self.event_ready.emit(event)
         if isinstance(event, Level):
-            emit(self.level_changed, event.speaker, event.dbfs)
+            self.level_changed.emit(event.speaker, event.dbfs)
         elif isinstance(event, EngineError):
-            emit(self.error, event.message)
+            self.error.emit(event.message)
         elif isinstance(event, CallEnded):
-            emit(self.finished, event.reason)
+            self.finished.emit(event.reason)
 
 
 class CallSession(QObject):

@@ -64,15 +64,13 @@ def load_coaching(playbook: str | Path | None) -> Coaching:
     """
     try:
         from companion.analysis.coach import Coach as PlaybookCoach
-        from companion.analysis.playbook import load_playbook
+        from companion.analysis.playbook import load_playbook_or_default
     except ImportError:
         log.warning("the coach is not available in this build: transcript only")
         return Coaching([], None, "Coaching is not available in this build: showing the transcript only.")
-    problem = None
-    path = Path(playbook) if playbook else None
     try:
-        book = load_playbook(path) if path is not None else load_playbook()
-    except CompanionError as exc:
-        problem = f"{exc} The default playbook is used."
-        book = load_playbook()
+        book, error = load_playbook_or_default(Path(playbook) if playbook else None)
+    except CompanionError as exc:  # even the bundled playbook is unreadable: transcript only
+        return Coaching([], None, f"{exc} Showing the transcript only.")
+    problem = f"{error} The default playbook is used for this call." if error is not None else None
     return Coaching([step_info(s) for s in book.steps], PlaybookCoach(book), problem)

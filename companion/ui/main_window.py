@@ -26,7 +26,6 @@ from companion.ui.demo import DEMO_CALL, DemoPlayback
 from companion.ui.live_view import LiveView
 from companion.ui.settings import Key, Settings, device_setting
 from companion.ui.shortcuts import Shortcut
-from companion.ui.signals import emit
 from companion.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -174,7 +173,7 @@ class MainWindow(QMainWindow):
         self.start_action.setText("Stop call")
         self.demo_action.setEnabled(False)
         self.state_label.setText(f"In call: {source.description}")
-        emit(self.call_started)
+        self.call_started.emit()
         return True
 
     def stop_call(self) -> None:
@@ -209,7 +208,7 @@ class MainWindow(QMainWindow):
         self.demo_action.setEnabled(True)
         self.state_label.setText("Call ended" if reason != "error" else "Call ended by an error")
         self.last_events = list(session.events)
-        emit(self.call_finished, reason)
+        self.call_finished.emit(reason)
 
     # -- window --------------------------------------------------------------------------
 

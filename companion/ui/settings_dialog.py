@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from companion.audio.frames import AudioBlock, dbfs
 from companion.errors import CompanionError
 from companion.ui.settings import Key, Settings, device_setting
-from companion.ui.signals import emit
 from companion.ui.theme import THEMES
 from companion.ui.widgets.level_meter import LevelMeter
 
@@ -65,12 +64,12 @@ class InputProbe(QObject):
             source = LiveSource(agent, customer, channel)
             source.run(self._deliver, stop)
         except ImportError:
-            emit(self.failed, "live capture is not available in this build")
+            self.failed.emit("live capture is not available in this build")
         except CompanionError as exc:
-            emit(self.failed, str(exc))
+            self.failed.emit(str(exc))
 
     def _deliver(self, block: AudioBlock) -> None:
-        emit(self.level, block.speaker, dbfs(block.samples))
+        self.level.emit(block.speaker, dbfs(block.samples))
 
     def stop(self) -> None:
         self._stop.set()

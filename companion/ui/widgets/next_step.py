@@ -34,6 +34,7 @@ class NextStepCard(QFrame):
         self.reason.hide()
         for label in (self.caption, self.title, self.guidance, self.example, self.reason):
             layout.addWidget(label)
+        layout.addStretch(1)  # extra height goes below the text, which stays where the eye expects it
         self.step_id: str | None = None
 
     def show_step(self, step: StepInfo, reason: str = "") -> None:

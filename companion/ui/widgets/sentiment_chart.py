@@ -57,16 +57,18 @@ class SentimentChart(QChartView):
         self.axis_x.setRange(0, MIN_SPAN_S)
         self.axis_x.setTickCount(7)
         self.axis_y = QValueAxis()
-        self.axis_y.setRange(-1.0, 1.0)
-        self.axis_y.setTickCount(5)
+        self.axis_y.setRange(-1.1, 1.1)  # room for markers at the extremes
+        self.axis_y.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.axis_y.setTickAnchor(0.0)
+        self.axis_y.setTickInterval(0.5)
         self.axis_y.setLabelFormat("%.1f")
         chart.addAxis(self.axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(self.axis_y, Qt.AlignmentFlag.AlignLeft)
 
         self.bands = [
-            self._band(-1.0, -NEUTRAL_BAND),
+            self._band(-1.1, -NEUTRAL_BAND),
             self._band(-NEUTRAL_BAND, NEUTRAL_BAND),
-            self._band(NEUTRAL_BAND, 1.0),
+            self._band(NEUTRAL_BAND, 1.1),
         ]
         self.line = QLineSeries()
         self.line.setName("Customer mood")

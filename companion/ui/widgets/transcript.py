@@ -103,7 +103,8 @@ class TranscriptView(QTextBrowser):
 
     def _write_provisional(self, cursor: QTextCursor) -> None:
         for partial in self.partials.values():
-            self._write_line(cursor, partial.speaker, partial.start, partial.text.rstrip(" .…") + " …", provisional=True)
+            text = partial.text.rstrip(" .…") + " …"
+            self._write_line(cursor, partial.speaker, partial.start, text, provisional=True)
 
     def _write_line(
         self, cursor: QTextCursor, speaker: Speaker, start: float, text: str, provisional: bool
