@@ -25,9 +25,10 @@ class MoodReading(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("MoodReading")
+        self.setWordWrap(True)  # a narrow compact window wraps rather than widening the window
         self.mood = "neutral"
         self.escalated = False
-        self._set("neutral", "Customer mood: waiting for the customer to speak")
+        self._set("neutral", "Customer: waiting for them to speak")
 
     def add_point(self, point: SentimentPoint) -> None:
         if not is_customer(point):
@@ -44,7 +45,7 @@ class MoodReading(QLabel):
 
     def clear_call(self) -> None:
         self.escalated = False
-        self._set("neutral", "Customer mood: waiting for the customer to speak")
+        self._set("neutral", "Customer: waiting for them to speak")
 
     def _set(self, mood: str, text: str) -> None:
         self.setText(text)
