@@ -67,9 +67,7 @@ def build_report(
                 by_id[e.utterance]["sentiment"] = round(e.score, 4)
             if e.utterance is not None and e.speaker in ("customer", "agent", "call"):
                 key = "customer" if e.speaker in ("customer", "call") else "agent"
-                timeline.append(
-                    {"t": round(e.t, 3), "customer": None, "agent": None} | {key: round(e.smoothed, 4)}
-                )
+                timeline.append({"t": round(e.t, 3), "customer": None, "agent": None} | {key: round(e.smoothed, 4)})
         elif isinstance(e, StepDone):
             if e.utterance in by_id and e.step not in by_id[e.utterance]["steps"]:
                 by_id[e.utterance]["steps"].append(e.step)

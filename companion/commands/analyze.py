@@ -31,10 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     report, error = analyze_file(Path(args.file), agent=args.agent, realtime=args.realtime, model=args.model)
     if args.text:
-        lines = [
-            f"[{u['start']:7.2f}-{u['end']:7.2f}] {u['speaker']:>8}: {u['text']}"
-            for u in report["utterances"]
-        ]
+        lines = [f"[{u['start']:7.2f}-{u['end']:7.2f}] {u['speaker']:>8}: {u['text']}" for u in report["utterances"]]
         text = "\n".join(lines)
     else:
         text = json.dumps(report, indent=1)

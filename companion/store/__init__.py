@@ -1,0 +1,1 @@
+"""The session store: every call kept in SQLite with its audio."""

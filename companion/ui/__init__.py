@@ -1,0 +1,1 @@
+"""The window: a thin Qt layer that turns engine events into pixels."""
