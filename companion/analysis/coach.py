@@ -115,7 +115,8 @@ class Coach:
         out: list[Event] = [
             SentimentPoint(u.t, u.speaker, reading.score, round(point.smoothed, 4), u.id, point.trend)
         ]
-        evidence = {e.step: e for e in self.matcher.match(u.text)}
+        opening = self._last_customer is None and not self.progress.agent_turns
+        evidence = {e.step: e for e in self.matcher.match(u.text, opening=opening)}
         # A plan or a closing restates the fix already offered; it is not a new one.
         restates = "agree" in evidence or "thank" in evidence
         if "resolve" in evidence and self.progress.done("resolve") and restates:
@@ -138,7 +139,11 @@ class Coach:
         for step_id, found in evidence.items():
             out.append(StepDone(u.t, step_id, u.id, found.quote))
             self.progress.step_done(step_id)
-        for finding in self.spotter.check(u.text, "empathize" in evidence, reading.score):
+        # Mirroring the customer's feelings, summing up their problem or planning its fix
+        # names negative things without the agent being negative.
+        describes = bool(set(evidence) - {"assess"})
+        agent_score = max(reading.score, 0.0) if describes else reading.score
+        for finding in self.spotter.check(u.text, "empathize" in evidence, agent_score):
             out.append(Alert(u.t, finding.kind, finding.reason, u.id, speaker="agent"))
         self.progress.agent_said(u.text)
         return out

@@ -61,6 +61,8 @@ class CallProgress:
         self.counts = dict.fromkeys(ORDER, 0)
         self.furthest = -1  # index in ORDER of the furthest step from assess on
         self.customer_turns = 0
+        self.agent_turns = 0
+        self.turns_since_upset = 0  # customer turns since they first got upset
         self.upset_turns = 0  # upset customer turns since the agent last listened or empathised
         self.ever_upset = False
         self.heard = False
@@ -84,6 +86,8 @@ class CallProgress:
         if step == "empathize":
             self.needs_empathy = False
         index = ORDER.index(step)
+        if step == "thank" and self.furthest < ORDER.index("resolve"):
+            return  # a thank-you mid-call ("thanks for telling me") does not close it
         if index >= ORDER.index("assess"):
             if step == "resolve":
                 self.rework_fix = False
@@ -91,6 +95,7 @@ class CallProgress:
 
     def agent_said(self, text: str) -> None:
         del text  # the agent's words count through the steps they evidence
+        self.agent_turns += 1
 
     def customer_said(self, text: str, score: float, line: float | None, escalated: bool) -> None:
         self.customer_turns += 1 if text else 0
@@ -120,10 +125,12 @@ class CallProgress:
                     self.furthest = ORDER.index("affirm")
         if upset:
             self.upset_turns += 1
-            if self.upset_turns >= HEARD_VENTS:
-                self.heard = True
+        if self.ever_upset and text:
+            self.turns_since_upset += 1
+        if self.upset_turns >= HEARD_VENTS or self.turns_since_upset >= HEARD_VENTS:
+            self.heard = True  # they have told the story twice now
         if (
-            not upset
+            not self.needs_empathy
             and self.furthest in (ORDER.index("resolve"), ORDER.index("agree"))
             and _REJECTION.search(text)
         ):

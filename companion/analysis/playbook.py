@@ -56,6 +56,7 @@ class Playbook:
     pitfalls: tuple[Pitfall, ...]
     cues: CueThresholds = field(default_factory=CueThresholds)
     source: str = ""
+    greeting: tuple[Phrase, ...] = ()  # an agent utterance with one of these opens the call: no step
 
     def step(self, step_id: str) -> Step:
         return next(s for s in self.steps if s.id == step_id)
@@ -161,7 +162,8 @@ class _Reader:
         return tuple(out)
 
     def playbook(self, root: yaml.Node | None) -> Playbook:
-        top = self.mapping(root, "the playbook", {"version", "extends", "steps", "pitfalls", "cues"})
+        keys = {"version", "extends", "steps", "pitfalls", "cues", "greeting"}
+        top = self.mapping(root, "the playbook", keys)
         base: Playbook | None = None
         if "extends" in top:
             name = self.scalar(top["extends"], "extends")
@@ -171,7 +173,8 @@ class _Reader:
         steps = self.steps(top.get("steps"), base)
         pitfalls = self.pitfalls(top.get("pitfalls"), base)
         cues = self.cues(top.get("cues"), base.cues if base else CueThresholds())
-        return Playbook(steps, pitfalls, cues, str(self.path))
+        greeting = (base.greeting if base else ()) + self.phrases(top.get("greeting"), "greeting")
+        return Playbook(steps, pitfalls, cues, str(self.path), greeting)
 
     def steps(self, node: yaml.Node | None, base: Playbook | None) -> tuple[Step, ...]:
         if node is None and base is not None:

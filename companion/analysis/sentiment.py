@@ -33,12 +33,19 @@ _COMPLAINT_MARKERS = tuple(
         r"\bstill (?:have|has|had|did|do|does|am|is|are)? ?(?:not|n't|never)\b",
         r"\bstill (?:waiting|no|nothing|broken|down|not)\b",
         r"\bnever (?:arrived|came|got|received|showed|called|heard|worked|fixed)\b",
-        r"\b(?:nobody|no one|no-one) (?:has |have )?(?:called|came|helped|answered|got back|replied|fixed)\b",
+        r"\b(?:nobody|no one|no-one) (?:has |have )?(?:called|came|helped|answered|got back|replied|fixed|"
+        r"told|let me know|informed|listens|cares)\b",
+        r"\bnot (?:even )?listening\b",
+        r"\balready (?:did|tried|done) (?:that|this|everything)\b",
+        r"\btried everything\b",
+        r"\btrying to get through\b",
         r"\b(?:second|third|fourth|fifth|another) time\b",
         r"\b(?:twice|three times|four times) already\b",
         r"\bcalled (?:twice|three times|again|before|already)\b",
         r"\b(?:can ?not|can't|cant) believe\b",
-        r"\b(?:for|over) (?:two|three|four|five|six|several|many) (?:weeks|days|hours|months)\b",
+        r"\b(?:for|over) (?:two|three|four|five|six|ten|twenty|thirty|forty|fifty|several|many|\d+) "
+        r"(?:weeks|days|hours|months|minutes)\b",
+        r"\bfor (?:an|over an) hour\b",
         r"\bon hold for\b",
         r"\bwaste of (?:time|money)\b",
         r"\bfed up\b",
@@ -63,7 +70,7 @@ _HALLUCINATIONS = re.compile(
 )
 # Frames in which the agent names the customer's feelings rather than showing their own.
 _EMPATHY_FRAME = re.compile(
-    r"\b(?:understand|hear|sorry|apologi[sz]e|imagine|must be|must have|sounds|can see|"
+    r"\b(?:understand|hear|sorry|apologi[sz]e|imagine|must be|must have|sounds|can see|i'd|that's really|"
     r"feel the same|in your (?:shoes|place|position)|would be|get why|no wonder)\b"
 )
 # Words that name the customer's trouble; from the agent they describe, they do not judge.
@@ -73,6 +80,7 @@ _PROBLEM_WORDS = re.compile(
 )
 _CLAUSE = re.compile(r"[.;!?]+|,\s*(?:but|and)\b|\bbut\b")
 SHORT_WORDS = 3
+DOMAIN_LEXICON = {"unbelievable": -1.5, "incredible": -0.5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +102,8 @@ class SentimentReader:
 
     def __init__(self) -> None:
         self._vader = SentimentIntensityAnalyzer()
+        # Said by a caller, these are complaints, whatever they mean in a product review.
+        self._vader.lexicon.update(DOMAIN_LEXICON)
 
     def vader(self, text: str) -> float:
         return float(self._vader.polarity_scores(text)["compound"])

@@ -36,25 +36,57 @@ class StepMatcher:
 
     def __init__(self, playbook: Playbook) -> None:
         self.playbook = playbook
+        # A sentence that is itself a pitfall ("what do you want me to do?") is no step.
+        self.pitfall_cues = tuple(
+            phrase
+            for pitfall in playbook.pitfalls
+            if pitfall.id in ("trigger-words", "agent-negativity")
+            for phrase in pitfall.cues
+        )
 
-    def match(self, text: str) -> list[Evidence]:
-        """Steps the text evidences, in playbook order, each once with its best evidence."""
+    def match(self, text: str, opening: bool = False) -> list[Evidence]:
+        """Steps the text evidences, in playbook order, each once with its best evidence.
+
+        ``opening``: the agent's first words, before the customer said anything.
+        """
         best: dict[str, Evidence] = {}
-        for sentence in split_sentences(text):
+        sentences = split_sentences(text)
+        if opening or any(_matches_any(self.playbook.greeting, s) for s in sentences):
+            return []
+        sentences = [s for s in sentences if not _matches_any(self.pitfall_cues, s)]
+        fix_offers = next((p.cues for p in self.playbook.pitfalls if p.id == "early-solution"), ())
+        # An exclusion anywhere in the utterance counts: the recogniser cuts sentences freely
+        # ("Thank you for calling. This is Sam. How can I help?").
+        excluded = {
+            step.id for step in self.playbook.steps if any(_matches_any(step.not_when, s) for s in sentences)
+        }
+        for sentence in sentences:
+            matched_here: set[str] = set()
             for step in self.playbook.steps:
-                if step.not_when and _matches_any(step.not_when, sentence):
+                if step.id in excluded:
                     continue
                 found = self._best(step.cues, sentence)
-                if found is None and sentence.question and step.question_cues:
-                    found = self._best(step.question_cues, sentence, anchored=True)
-                if found is None:
-                    continue
-                cue, score, quote = found
-                old = best.get(step.id)
-                if old is None or score > old.score:
-                    best[step.id] = Evidence(step.id, quote, cue, score)
+                if found is not None:
+                    self._keep(best, step.id, found)
+                    matched_here.add(step.id)
+            # A question counts by its form only when no step's own cue explains it
+            # ("Does that work for you?" is agreeing, not assessing).
+            # "Have you tried restarting it?" offers a fix; it does not ask for facts.
+            if sentence.question and not matched_here and not _matches_any(fix_offers, sentence):
+                for step in self.playbook.steps:
+                    if step.question_cues and step.id not in excluded:
+                        found = self._best(step.question_cues, sentence, anchored=True)
+                        if found is not None:
+                            self._keep(best, step.id, found)
         order = [s.id for s in self.playbook.steps]
         return sorted(best.values(), key=lambda e: order.index(e.step))
+
+    @staticmethod
+    def _keep(best: dict[str, Evidence], step: str, found: tuple[str, float, str]) -> None:
+        cue, score, quote = found
+        old = best.get(step)
+        if old is None or score > old.score:
+            best[step] = Evidence(step, quote, cue, score)
 
     @staticmethod
     def _best(
