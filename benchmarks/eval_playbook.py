@@ -25,14 +25,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from companion.analysis.coach import Coach  # noqa: E402
-from companion.analysis.labelled_calls import Score, Turn, as_transcript, read_call, score_report  # noqa: E402
-from companion.analysis.playbook import Playbook, load_playbook  # noqa: E402
-from companion.analysis.report import build_report  # noqa: E402
-from companion.asr.model import ModelSettings  # noqa: E402
-from companion.audio.files import FileSource  # noqa: E402
-from companion.events import Event  # noqa: E402
-from companion.pipeline import CallPipeline, EngineSettings  # noqa: E402
+from companion.analysis.coach import Coach
+from companion.analysis.labelled_calls import Score, Turn, as_transcript, read_call, score_report
+from companion.analysis.playbook import Playbook, load_playbook
+from companion.analysis.report import build_report
+from companion.asr.model import ModelSettings
+from companion.audio.files import FileSource
+from companion.events import Event
+from companion.pipeline import CallPipeline, EngineSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
