@@ -1,4 +1,4 @@
-"""``call-companion analyze FILE``: the live pipeline run headless on a recording."""
+"""``call-companion analyze FILE``: the live pipeline run headless on a recording or transcript."""
 
 from __future__ import annotations
 
@@ -22,17 +22,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--realtime", action="store_true", help="feed the file at real-time pace")
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write the analysis here, not stdout")
     p.add_argument("--model", default="bundled", help="speech model: bundled, a folder, or a model name")
+    p.add_argument(
+        "--playbook",
+        default=None,
+        metavar="FILE",
+        help="your team's playbook (YAML); a malformed one is reported and the default used",
+    )
     p.add_argument("--text", action="store_true", help="print a readable transcript instead of JSON")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from companion.analysis.playbook import load_playbook_or_default
     from companion.analyze import analyze_file
+    from companion.errors import PlaybookError
 
-    report, error = analyze_file(Path(args.file), agent=args.agent, realtime=args.realtime, model=args.model)
+    try:
+        playbook, problem = load_playbook_or_default(Path(args.playbook) if args.playbook else None)
+    except PlaybookError as exc:  # even the default is unusable: transcribe without coaching
+        playbook, problem = None, None
+        print(f"call-companion: {exc}; analysing without a playbook", file=sys.stderr)
+    if problem is not None:
+        print(f"call-companion: {problem}; using the default playbook", file=sys.stderr)
+    report, error = analyze_file(
+        Path(args.file), agent=args.agent, realtime=args.realtime, model=args.model, playbook=playbook
+    )
     if args.text:
-        lines = [f"[{u['start']:7.2f}-{u['end']:7.2f}] {u['speaker']:>8}: {u['text']}" for u in report["utterances"]]
-        text = "\n".join(lines)
+        text = "\n".join(_text_line(u) for u in report["utterances"])
     else:
         text = json.dumps(report, indent=1)
     if args.json_out:
@@ -43,3 +59,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"call-companion: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     return 0
+
+
+def _text_line(u: dict) -> str:
+    span = f"{u['start']:7.2f}-{u['end']:7.2f}" if u["start"] is not None else " " * 15
+    return f"[{span}] {u['speaker']:>8}: {u['text']}"
