@@ -2,8 +2,9 @@
 
 Loudness is relative to the same speaker on the same channel, because levels
 differ far more between headsets and phone lines than between a calm and a
-raised voice.  An utterance's loudness is the median of its level readings
-within 20 dB of its loudest, so the pauses inside it do not pull it down.
+raised voice.  An utterance's loudness is the 80th percentile of its level
+readings: the pauses and soft consonants inside it, whose share varies from
+sentence to sentence, do not pull it down, and one click does not push it up.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-# Readings this far below an utterance's loudest are pauses, not voice.
-SPEECH_RANGE_DB = 20.0
+import numpy as np
+
+LOUDNESS_PERCENTILE = 80.0
 # Shorter utterances ("yes") have too few readings for a loudness, and their
 # rate is meaningless.
 MIN_LOUDNESS_S = 0.5
@@ -23,9 +25,7 @@ def utterance_loudness(readings: list[float]) -> float | None:
     """Loudness of one utterance in dBFS from its 0.1 s level readings."""
     if not readings:
         return None
-    peak = max(readings)
-    voiced = [r for r in readings if r >= peak - SPEECH_RANGE_DB]
-    return statistics.median(voiced)
+    return float(np.percentile(readings, LOUDNESS_PERCENTILE))
 
 
 def words_per_minute(words: int, seconds: float) -> float | None:

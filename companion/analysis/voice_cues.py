@@ -383,7 +383,7 @@ class VoiceCues:
             baseline.add(loudness, rate, seconds)
 
     def _raised_voice(self, utterance: Utterance, louder: float, out: list[Alert]) -> None:
-        t, value = round(utterance.start, 2), round(louder, 1)
+        t, value = round(utterance.start, 2), round(float(louder), 1)
         if utterance.speaker == "customer":
             text = f"The customer raised their voice (+{louder:.0f} dB): slow down, acknowledge"
             out.append(Alert(t, "raised-voice", text, utterance.id, value, "customer"))
