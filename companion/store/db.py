@@ -65,7 +65,7 @@ class SessionStore:
     Safe to share between threads (one connection behind a lock).
     """
 
-    def __init__(self, root: Path | str, readonly: bool = False) -> None:
+    def __init__(self, root: Path | str, readonly: bool = False, busy_timeout_s: float = 2.0) -> None:
         self.root = Path(root)
         self.path = self.root / DB_NAME
         self.audio_dir = self.root / AUDIO_DIR
@@ -78,7 +78,7 @@ class SessionStore:
                 self._conn = sqlite3.connect(
                     f"{self.path.as_uri()}?mode=ro",
                     uri=True,
-                    timeout=2.0,
+                    timeout=busy_timeout_s,
                     isolation_level=None,
                     check_same_thread=False,
                 )
@@ -86,7 +86,7 @@ class SessionStore:
                 self.root.mkdir(parents=True, exist_ok=True)
                 self.audio_dir.mkdir(exist_ok=True)
                 self._conn = sqlite3.connect(
-                    self.path, timeout=2.0, isolation_level=None, check_same_thread=False
+                    self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
                 )
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 # FULL: each committed event survives a power cut, not only a killed process.

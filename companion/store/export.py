@@ -106,7 +106,9 @@ def to_vtt(session: StoredSession) -> str:
     for u in session.utterances:
         who = SPEAKER_NAMES.get(u.speaker, u.speaker)
         text = u.text.replace("-->", "->")
-        cues.append(f"{_stamp(u.start, '.')} --> {_stamp(u.end, '.')}\n<v {who}>{html.escape(text, quote=False)}\n")
+        cues.append(
+            f"{_stamp(u.start, '.')} --> {_stamp(u.end, '.')}\n<v {who}>{html.escape(text, quote=False)}\n"
+        )
     return "\n".join(cues)
 
 

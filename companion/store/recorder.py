@@ -188,7 +188,8 @@ class SessionRecorder:
         """Make sure the store is open and the session row exists; False while it cannot be."""
         try:
             if self._store is None:
-                self._store = SessionStore(self._root)
+                # A short wait for a lock: the writer must not stall the call's audio for long.
+                self._store = SessionStore(self._root, busy_timeout_s=0.5)
             if self.session_id is None and self._info is not None:
                 self.session_id = self._store.find_uid(self.uid) or self._store.create_session(self._info)
                 if self.audio_path is not None:
@@ -274,6 +275,13 @@ class SessionRecorder:
                 duration = max(duration, self._audio.seconds)
             except StoreError as exc:
                 self._report(exc)
+            if self._audio.seconds == 0 and self.audio_path is not None:
+                # No sound reached the recorder (a transcript-only session): keep no empty file.
+                self.audio_path.unlink(missing_ok=True)
+                self.audio_path = None
+                if self._store is not None and self.session_id is not None:
+                    with contextlib.suppress(StoreError):
+                        self._store.set_audio(self.session_id, None)
         self._commit(force=True)
         saved = False
         if not self._pending and self._store is not None and self.session_id is not None:

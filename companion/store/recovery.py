@@ -126,7 +126,12 @@ def _import_spool_file(store: SessionStore, path: Path) -> RecoveredSession:
         audio.with_suffix(".lock").unlink(missing_ok=True)
     if target.exists():
         store.set_audio(session_id, target)
-    audio_s = audio_seconds(target) if target.exists() else 0.0
+    audio_s = 0.0
+    if target.exists():
+        try:
+            audio_s = audio_seconds(target)
+        except StoreError as exc:  # the transcript is worth saving even if the sound is not
+            log.warning("the spooled call's audio cannot be read: %s", exc)
     duration = ended if ended is not None else max([audio_s, *(e.t for _, e in items)])
     note = "" if ended is not None else "The call was cut off; it was saved from the spool file."
     store.finish_session(session_id, duration, "complete" if ended is not None else "recovered", note)
