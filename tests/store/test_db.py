@@ -36,7 +36,11 @@ def test_a_session_is_stored_and_read_back(tmp_path: Path) -> None:
         assert len(store.events(session_id)) == len(internet_outage_events())
         note = store.add_note(session_id, 21.0, "Team lead Ana", "Let the customer finish first.")
         store.add_note(session_id, 45.0, "Ana", "Outages over 2 days need a callback", kind="follow-up")
-        assert [n.text for n in store.notes(session_id)][0] == note.text
+        notes = store.notes(session_id)
+        assert [(n.text, n.kind) for n in notes] == [
+            (note.text, "note"),
+            ("Outages over 2 days need a callback", "follow-up"),
+        ]
     assert (tmp_path / "sessions.db").exists()
     with sqlite3.connect(tmp_path / "sessions.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
