@@ -148,9 +148,7 @@ def encode(wav: Path, out: Path) -> Path:
         rate = 48_000 if codec == "libopus" else in_stream.rate
         layout = "stereo" if in_stream.codec_context.channels == 2 else "mono"
         stream = dst.add_stream(codec, rate=rate, layout=layout)
-        resampler = av.AudioResampler(
-            format=stream.format.name, layout=layout, rate=rate, frame_size=FRAME_SIZE[codec]
-        )
+        resampler = av.AudioResampler(format=stream.format.name, layout=layout, rate=rate, frame_size=FRAME_SIZE[codec])
         for frame in src.decode(in_stream):
             for f in resampler.resample(frame):
                 dst.mux(stream.encode(f))

@@ -57,22 +57,16 @@ class PitfallSpotter:
             plain = sentences if not empathized else [s for s in sentences if not self._is_empathy(s)]
             quote = _first(trigger.cues, plain)
             if quote is not None:
-                found.append(
-                    Finding("trigger-words", f'"{quote}" tends to inflame: say what you can do', quote)
-                )
+                found.append(Finding("trigger-words", f'"{quote}" tends to inflame: say what you can do', quote))
             elif (jargon := _first(trigger.jargon, sentences)) is not None:
-                found.append(
-                    Finding("trigger-words", f'jargon "{jargon}": use the customer\'s words', jargon)
-                )
+                found.append(Finding("trigger-words", f'jargon "{jargon}": use the customer\'s words', jargon))
             sorries = len(_SORRY.findall(text))
             if sorries and not empathized:
                 self._sorry_run += sorries
             elif not sorries:
                 self._sorry_run = 0
             if trigger.sorry_repeats and self._sorry_run >= trigger.sorry_repeats and not found:
-                found.append(
-                    Finding("trigger-words", 'repeated "I\'m sorry": name their feeling instead', "sorry")
-                )
+                found.append(Finding("trigger-words", 'repeated "I\'m sorry": name their feeling instead', "sorry"))
                 self._sorry_run = 0
         negative = self.playbook.pitfall("agent-negativity")
         if negative is not None:
@@ -80,9 +74,7 @@ class PitfallSpotter:
             if quote is not None:
                 found.append(Finding("agent-negativity", f'"{quote}": stay warm and even', quote))
             elif agent_score <= AGENT_NEGATIVE:
-                found.append(
-                    Finding("agent-negativity", f"your tone reads negative ({agent_score:+.2f})", text[:60])
-                )
+                found.append(Finding("agent-negativity", f"your tone reads negative ({agent_score:+.2f})", text[:60]))
         return found
 
     def _is_empathy(self, sentence: Sentence) -> bool:

@@ -42,7 +42,7 @@ def test_call_is_bracketed(live_events) -> None:
 
 
 def test_partials_refresh_while_speaking(live_events) -> None:
-    events, turns = live_events
+    events, _turns = live_events
     for speaker in ("agent", "customer"):
         partials = [e for e in events if isinstance(e, Partial) and e.speaker == speaker]
         # Several refreshes over a ~4 s line (the rate itself is measured in benchmarks/).
