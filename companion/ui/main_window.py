@@ -73,9 +73,7 @@ class MainWindow(QMainWindow):
     def _action(self, icon: str, text: str, shortcut: Shortcut, slot, checkable: bool = False) -> QAction:
         action = QAction(QIcon(f":/icons/{icon}.svg"), text, self)
         action.setShortcut(QKeySequence(shortcut.value))
-        action.setToolTip(
-            f"{text} ({QKeySequence(shortcut.value).toString(QKeySequence.SequenceFormat.NativeText)})"
-        )
+        action.setToolTip(f"{text} ({QKeySequence(shortcut.value).toString(QKeySequence.SequenceFormat.NativeText)})")
         action.setCheckable(checkable)
         (action.toggled if checkable else action.triggered).connect(slot)
         # Added to the window too, so shortcuts work while the toolbar is hidden (compact mode).
@@ -133,9 +131,7 @@ class MainWindow(QMainWindow):
 
             devices = list_input_devices()
             if not devices:
-                raise CompanionError(
-                    "no audio input device found: plug in a headset or choose one in Settings"
-                )
+                raise CompanionError("no audio input device found: plug in a headset or choose one in Settings")
             agent = devices[0].index
         return LiveSource(agent, customer, channel if customer is None else None)
 

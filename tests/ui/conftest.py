@@ -40,9 +40,7 @@ def settings(ui_resources: None) -> Iterator[Settings]:
 def no_engine_left_running() -> Iterator[None]:
     """A test that leaves a call pipeline running fails: the window must stop what it starts."""
     yield
-    left = [
-        t.name for t in threading.enumerate() if t.name in ("call-pipeline", "input-probe") and t.is_alive()
-    ]
+    left = [t.name for t in threading.enumerate() if t.name in ("call-pipeline", "input-probe") and t.is_alive()]
     assert not left, f"threads left running: {left}"
 
 

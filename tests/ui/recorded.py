@@ -19,9 +19,7 @@ from companion.ui.coaching import StepInfo
 
 STEPS = [
     StepInfo("listen", "Listen", "Let them finish; don't interrupt.", "Please, go on."),
-    StepInfo(
-        "empathize", "Empathize", "Name the feeling before any fix.", "I can hear how frustrating this is."
-    ),
+    StepInfo("empathize", "Empathize", "Name the feeling before any fix.", "I can hear how frustrating this is."),
     StepInfo("assess", "Assess", "Ask what you need to know.", "Can I have your account number?"),
     StepInfo("resolve", "Resolve", "Offer the fix in plain words.", "Here is what I will do."),
     StepInfo("thank", "Thank them", "Close warmly.", "Thank you for your patience."),

@@ -66,9 +66,8 @@ def demo_run(qapp: QApplication, ui_resources: None, demo_call: Path) -> Iterato
     meter.stop()
     qapp.processEvents()  # events the coach derived from CallEnded arrive just after it
     assert reasons, "the demo call did not end in time"
-    yield DemoRun(
-        window, list(window.live.events), meter.worst_s, meter.ticks, reasons[0], shown[0], meter.stalls
-    )
+    load = os.getloadavg()[0]
+    yield DemoRun(window, list(window.live.events), meter, reasons[0], shown[0], load)
     window.close()
     settings.clear()
 

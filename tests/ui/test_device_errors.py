@@ -40,9 +40,7 @@ class VanishingHeadset:
     def run(self, deliver: Callable[[AudioBlock], None], stop: threading.Event) -> None:
         def until_unplugged(block: AudioBlock) -> None:
             if block.t0 >= VANISH_AT_S:
-                raise CaptureError(
-                    "the agent's headset was disconnected: plug it back in and start a new call"
-                )
+                raise CaptureError("the agent's headset was disconnected: plug it back in and start a new call")
             deliver(block)
 
         self._file.run(until_unplugged, stop)
@@ -79,8 +77,11 @@ def test_a_missing_input_device_is_a_message_not_a_traceback(qtbot: QtBot, setti
     banner = window.live.error_banner
     assert banner.isVisible() and banner.text().strip("⚠ ")
     assert "Traceback" not in banner.text()
-    if importlib.util.find_spec("companion.audio.capture") is not None:
-        assert "Headset That Is Not Plugged In 9000" in banner.text()
+    # With a sound server the named device is missing; without one there are no inputs at all.
+    assert (
+        "'Headset That Is Not Plugged In 9000' was not found" in banner.text()
+        or "no sound input devices were found" in banner.text()
+    ), banner.text()
 
 
 @pytest.mark.skipif(

@@ -19,9 +19,7 @@ from tests.ui.recorded import STEPS, recorded_call
 
 
 def _utterance(i: int, speaker: str = "agent", text: str = "") -> Utterance:
-    return Utterance(
-        i, speaker, i * 2.0, i * 2.0 + 1.5, text or f"line {i} " + "words " * 12, i, i * 2.0 + 1.8
-    )
+    return Utterance(i, speaker, i * 2.0, i * 2.0 + 1.5, text or f"line {i} " + "words " * 12, i, i * 2.0 + 1.8)
 
 
 def test_provisional_text_is_shown_then_replaced_by_the_final(qtbot: QtBot, ui_resources: None) -> None:

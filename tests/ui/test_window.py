@@ -61,9 +61,7 @@ def test_compact_mode_is_small_and_always_on_top(qtbot: QtBot, settings: Setting
     window.close()
 
 
-def test_shortcuts_are_bound_on_the_window_so_they_work_in_compact_mode(
-    qtbot: QtBot, settings: Settings
-) -> None:
+def test_shortcuts_are_bound_on_the_window_so_they_work_in_compact_mode(qtbot: QtBot, settings: Settings) -> None:
     window = MainWindow(settings, audible=False)
     qtbot.addWidget(window)
     window.show()
