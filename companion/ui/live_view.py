@@ -28,7 +28,7 @@ from companion.events import (
     Utterance,
 )
 from companion.ui.coaching import StepInfo
-from companion.ui.widgets.alerts import AlertStack
+from companion.ui.widgets.alerts import AlertStack, alert_title
 from companion.ui.widgets.call_stats import CallStats
 from companion.ui.widgets.mood_reading import MoodReading
 from companion.ui.widgets.next_step import NextStepCard
@@ -136,13 +136,13 @@ class LiveView(QWidget):
             self.mood.add_point(event)
         elif isinstance(event, StepDone):
             self.steps_panel.mark_done(event)
-            self.chart.add_step(event)
+            self.chart.add_step(event, self.step(event.step).title)
         elif isinstance(event, NextStep):
             self.next_step.show_step(self.step(event.step), event.reason)
             self.steps_panel.mark_next(event.step)
         elif isinstance(event, Alert):
             self.alerts.add_alert(event)
-            self.chart.add_alert(event)
+            self.chart.add_alert(event, alert_title(event.kind))
             self._place_alerts()
         elif isinstance(event, Mood):
             self.mood.add_mood(event)

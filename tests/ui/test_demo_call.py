@@ -150,7 +150,7 @@ def test_steps_are_ticked_with_their_evidence(demo_run: DemoRun) -> None:
 def test_the_trigger_word_raises_an_alert(demo_run: DemoRun) -> None:
     alerts = [e for e in demo_run.events if isinstance(e, Alert) and e.kind == "trigger-words"]
     assert alerts and 15.0 < alerts[0].t < 30.0
-    assert demo_run.window.live.alerts.history[0].kind in {a.kind for a in alerts}
+    assert "trigger-words" in {a.kind for a in demo_run.window.live.alerts.history}
     assert demo_run.window.live.chart.alerts.count() >= 1
 
 

@@ -134,7 +134,8 @@ def test_sentiment_chart_draws_the_customer_line_and_markers(qtbot: QtBot, ui_re
     chart.add_alert(Alert(10.0, "trigger-words", "policy", 1))
     assert chart.line.count() == 2
     assert chart.latest is not None and chart.latest.t == 70.0
-    assert chart.steps.count() == 1 and chart.steps.at(0).y() == -0.6
+    assert chart.steps.count() == 1 and chart.steps.at(0).x() == 20.0
+    assert chart.step_labels == ["empathize at 0:20: “i understand”"]
     assert chart.alerts.count() == 1 and chart.alerts.at(0).x() == 10.0
     assert chart.axis_x.max() >= 75.0, "the time axis grows with the call"
     assert [mood_word(v) for v in (-0.5, 0.0, 0.5)] == ["negative", "neutral", "positive"]
