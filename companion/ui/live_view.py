@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
@@ -90,6 +90,8 @@ class LiveView(QWidget):
         self.splitter.setSizes([520, 480])
         self.splitter.setChildrenCollapsible(False)
         self.splitter.splitterMoved.connect(self._place_alerts)
+        for moving in (self.splitter, self.chart):
+            moving.installEventFilter(self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 10)
@@ -143,7 +145,8 @@ class LiveView(QWidget):
         elif isinstance(event, Alert):
             self.alerts.add_alert(event)
             self.chart.add_alert(event, alert_title(event.kind))
-            self._place_alerts()
+            # Sized once the notice is polished, on the next turn of the loop.
+            QTimer.singleShot(0, self, self._place_alerts)
         elif isinstance(event, Mood):
             self.mood.add_mood(event)
             self.chart.add_mood(event)
@@ -162,7 +165,6 @@ class LiveView(QWidget):
         self.mood.clear_call()
         self.alerts.clear_call()
         self.stats.clear_call()
-        self.steps_panel.reset()
         self.set_steps(self.steps)
         self.stats.set_recording(True)
 
@@ -177,6 +179,11 @@ class LiveView(QWidget):
 
     # -- look ---------------------------------------------------------------------------
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize):
+            self._place_alerts()
+        return super().eventFilter(watched, event)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place_alerts()
@@ -184,7 +191,7 @@ class LiveView(QWidget):
     def _place_alerts(self) -> None:
         """Keep the alert notices over the top-right corner of the chart, newest on top."""
         self.alerts.setVisible(not self.compact)
-        self.alerts.adjustSize()
+        self.alerts.fit()
         corner = self.chart.mapTo(self, QPoint(self.chart.width(), 0))
         self.alerts.move(max(0, corner.x() - ALERT_WIDTH - ALERT_MARGIN), corner.y() + ALERT_MARGIN)
         self.alerts.raise_()

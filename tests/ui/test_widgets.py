@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -179,7 +180,7 @@ def test_call_stats_timer_talk_ratio_levels_and_recording(qtbot: QtBot, ui_resou
     assert "RECORDING" in stats.recording.text() and stats.recording.property("active") == "true"
     stats.add_utterance(Utterance(0, "agent", 0.0, 30.0, "a"))
     stats.add_utterance(Utterance(1, "customer", 31.0, 41.0, "b"))
-    assert stats.ratio.value() == 75 and stats.ratio.format() == "75% – 25%"
+    assert stats.ratio.value() == 75 and stats.ratio_caption.text() == "TALK  agent 75% · customer 25%"
     stats.add_level(Level(125.0, "customer", -20.0))
     assert stats.timer.text() == "02:05"
     assert stats.meters["customer"].db == -20.0
@@ -205,12 +206,26 @@ def test_live_view_draws_a_recorded_call(qtbot: QtBot, ui_resources: None) -> No
     assert view.next_step.title.text() == "Resolve"
     assert view.steps_panel.state("empathize") == "done" and view.steps_panel.state("assess") == "done"
     assert view.steps_panel.state("resolve") == "next"
+    rows = view.steps_panel.findChildren(QLabel, "StepRow")
+    assert len([r for r in rows if not r.isHidden()]) == len(STEPS), "a new call does not duplicate the rows"
     assert len(view.transcript.finals) == 6 and view.transcript.partials == {}
     assert view.chart.line.count() == 3 and view.chart.alerts.count() == 1
     assert view.mood.property("mood") == "positive"
     assert view.alerts.history[0].kind == "trigger-words"
     assert view.stats.recording.property("active") == "false"
     assert view.stats.timer.text() == "00:25"
+
+
+def test_alerts_float_over_the_chart_corner(qtbot: QtBot, ui_resources: None) -> None:
+    view = LiveView(STEPS)
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    view.apply_all(recorded_call())
+    chart = view.chart.geometry().translated(view.chart.mapTo(view, view.chart.rect().topLeft()) - view.chart.pos())
+    qtbot.waitUntil(lambda: view.alerts.height() > 30, timeout=2000)
+    assert chart.contains(view.alerts.geometry().topRight() - QPoint(12, -12))
+    assert view.alerts.geometry().right() <= chart.right()
 
 
 def test_compact_mode_keeps_only_the_next_step_and_the_mood(qtbot: QtBot, ui_resources: None) -> None:

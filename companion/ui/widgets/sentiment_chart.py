@@ -81,6 +81,7 @@ class SentimentChart(QChartView):
         ]
         self.line = QLineSeries()
         self.line.setName("Customer mood")
+        self.line.setPointsVisible(True)  # the first reading shows before there is a line to draw
         self.steps = QScatterSeries()
         self.steps.setName("Step done")
         self.steps.setMarkerSize(12)
