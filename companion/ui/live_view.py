@@ -207,3 +207,4 @@ class LiveView(QWidget):
             widget.setVisible(not compact)
         self.steps_panel.setVisible(bool(self.steps) and not compact)
         self.next_step.set_compact(compact)
+        self.mood.set_compact(compact)

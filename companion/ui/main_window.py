@@ -31,7 +31,7 @@ from companion.ui.theme import apply_theme
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1180, 800)
-COMPACT_SIZE = QSize(460, 300)
+COMPACT_SIZE = QSize(460, 250)
 SESSION_POLL_MS = 200
 CLOSE_WAIT_S = 20.0
 

@@ -18,8 +18,9 @@ from companion.events import Alert, Mood, SentimentPoint, StepDone
 
 NEUTRAL_BAND = 0.15  # |smoothed| below this reads as neutral: VADER's ±0.05 is too thin to see
 MIN_SPAN_S = 60.0
-STEP_LANE = 1.0
-ALERT_LANE = -1.0
+STEP_LANE = 1.2
+ALERT_LANE = -1.2
+Y_LIMIT = 1.32  # the scores run -1 .. 1; the lanes sit outside them so no marker hides the line
 FAR_FUTURE_S = 24 * 3600.0  # bands are drawn this wide once and clipped by the axis
 
 BAND_COLOURS = {
@@ -66,18 +67,19 @@ class SentimentChart(QChartView):
         self.axis_x.setRange(0, MIN_SPAN_S)
         self.axis_x.setTickCount(7)
         self.axis_y = QValueAxis()
-        self.axis_y.setRange(-1.1, 1.1)  # room for markers at the extremes
+        self.axis_y.setRange(-Y_LIMIT, Y_LIMIT)
         self.axis_y.setTickType(QValueAxis.TickType.TicksDynamic)
         self.axis_y.setTickAnchor(0.0)
         self.axis_y.setTickInterval(0.5)
+        self.axis_y.setLabelFormat("%.1f")
         self.axis_y.setLabelFormat("%.1f")
         chart.addAxis(self.axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(self.axis_y, Qt.AlignmentFlag.AlignLeft)
 
         self.bands = [
-            self._band(-1.1, -NEUTRAL_BAND),
+            self._band(-Y_LIMIT, -NEUTRAL_BAND),
             self._band(-NEUTRAL_BAND, NEUTRAL_BAND),
-            self._band(NEUTRAL_BAND, 1.1),
+            self._band(NEUTRAL_BAND, Y_LIMIT),
         ]
         self.line = QLineSeries()
         self.line.setName("Customer mood")
