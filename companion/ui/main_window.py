@@ -42,9 +42,14 @@ class MainWindow(QMainWindow):
     call_started = Signal()
     call_finished = Signal(str)
 
-    def __init__(self, settings: Settings, audible: bool = True, dark: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, audible: bool = True, dark: bool = False, store_dir: Path | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
+        self.store_dir = store_dir  # live calls are kept as sessions here (None: not kept)
+        self.last_session_id: int | None = None
+        self._end_reason: str | None = None
         self.audible = audible
         self.session: CallSession | None = None
         self.playback: DemoPlayback | None = None
@@ -115,7 +120,7 @@ class MainWindow(QMainWindow):
             self.live.show_error(str(exc))
             self.state_label.setText("Could not start the call")
             return False
-        return self.run_source(source)
+        return self.run_source(source, keep=True)
 
     def _live_source(self) -> Source:
         try:
@@ -149,8 +154,11 @@ class MainWindow(QMainWindow):
             self.playback = DemoPlayback(path, self.audible, self)
         return self.run_source(source)
 
-    def run_source(self, source: Source) -> bool:
-        """Run a call from any source: the window cannot tell a file from a live call."""
+    def run_source(self, source: Source, keep: bool = False) -> bool:
+        """Run a call from any source: the window cannot tell a file from a live call.
+
+        ``keep`` records the call as a session in the store (live calls; the demo is not kept).
+        """
         if self.in_call:
             return False
         coaching = load_coaching(self.settings.text(Key.PLAYBOOK))
@@ -158,9 +166,17 @@ class MainWindow(QMainWindow):
         if coaching.problem:
             self.live.show_error(coaching.problem)
         self.live.set_steps(coaching.steps)
-        self.session = CallSession(source, self._engine_settings(), coaching.coach, parent=self)
+        self.session = CallSession(
+            source,
+            self._engine_settings(),
+            coaching.coach,
+            store_dir=self.store_dir if keep else None,
+            steps=[(step.id, step.title) for step in coaching.steps],
+            parent=self,
+        )
         self.session.bridge.event_ready.connect(self.live.apply)
-        self.session.bridge.finished.connect(self._on_call_finished)
+        self.session.bridge.finished.connect(self._on_call_ended)
+        self.session.bridge.store_error.connect(self._on_store_error)
         self.session.start()
         if self.playback is not None:
             self.playback.play()
@@ -183,18 +199,29 @@ class MainWindow(QMainWindow):
             self.playback.stop()
         self.state_label.setText("Stopping: finishing the transcript of what was said…")
 
+    def _on_call_ended(self, reason: str) -> None:
+        self._end_reason = reason
+        if self.session is not None and self.session.running:
+            self.state_label.setText("Call ended: saving the session…")
+
+    def _on_store_error(self, message: str) -> None:
+        self.live.show_error(f"The call could not be saved yet: {message} It is kept in the spool folder.")
+
     def _on_watch(self) -> None:
-        # A model that cannot load ends the pipeline before the call starts: no CallEnded comes.
+        # The call is over once its thread is: after CallEnded and the recorder's last write,
+        # or straight away when a model cannot load (then no CallEnded comes at all).
         if self.session is not None and not self.session.running:
-            self._on_call_finished("error" if self.session.error else "end")
+            reason = self._end_reason or ("error" if self.session.error else "end")
+            self._end_reason = None
+            self._on_call_finished(reason)
 
     def _on_call_finished(self, reason: str) -> None:
         session = self.session
         if session is None:
             return
-        if session.running:
-            session.wait(5.0)  # CallEnded is the pipeline's last act: its thread is already ending
         self.session = None
+        if session.recorder is not None:
+            self.last_session_id = session.recorder.session_id
         self._watch.stop()
         if self.playback is not None:
             self.playback.stop()
