@@ -51,6 +51,7 @@ def run_window(options: WindowOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from companion.ui import resources
+    from companion.ui.bridge import wait_for_warm_up
     from companion.ui.main_window import MainWindow
     from companion.ui.settings import Key, Settings
     from companion.ui.theme import apply_theme
@@ -88,4 +89,6 @@ def run_window(options: WindowOptions) -> int:
 
         QTimer.singleShot(int(options.quit_after * 1000), finish)
     app.exec()
+    # Exiting while the model is still loading aborts inside CTranslate2: let the load finish.
+    wait_for_warm_up(timeout=60)
     return result["code"]

@@ -112,6 +112,12 @@ class CallSession(QObject):
         return self.pipeline.events
 
 
+def wait_for_warm_up(timeout: float | None = None) -> None:
+    """Let a model load finish: leaving the process mid-load aborts inside CTranslate2."""
+    if _warming is not None:
+        _warming.join(timeout)
+
+
 def warm_up(settings: EngineSettings) -> threading.Thread:
     """Load the speech model in the background, so the first call starts without a pause."""
 
@@ -122,6 +128,8 @@ def warm_up(settings: EngineSettings) -> threading.Thread:
             log.info("speech model not preloaded: %s", exc)
 
     global _warming
+    if _warming is not None and _warming.is_alive():
+        return _warming  # one load at a time; the next window shares it
     thread = threading.Thread(target=load, name="model-warm-up", daemon=True)
     thread.start()
     _warming = thread

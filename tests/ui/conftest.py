@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 import companion.ui  # noqa: F401  (guards None/True/False before any Qt call)
 from companion.ui import resources
+from companion.ui.bridge import wait_for_warm_up
 from companion.ui.settings import Settings
 from companion.ui.theme import apply_theme
 
@@ -20,13 +21,15 @@ ORGANISATION = "call-companion-tests"
 
 
 @pytest.fixture(scope="session")
-def ui_resources(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> None:
+def ui_resources(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     # Every QSettings of the test session lives in a temporary folder.
     folder = tmp_path_factory.mktemp("qsettings")
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
     resources.load()
     apply_theme(qapp, "light")
+    yield
+    wait_for_warm_up(60)  # a window's background model load must end before the process does
 
 
 @pytest.fixture
