@@ -155,6 +155,7 @@ class LiveView(QWidget):
         elif isinstance(event, CallStarted):
             self._start_call(event)
         elif isinstance(event, CallEnded):
+            self.transcript.end_call()
             self.stats.set_recording(False)
             self.stats.advance(event.t)
 

@@ -41,6 +41,20 @@ def test_provisional_text_is_shown_then_replaced_by_the_final(qtbot: QtBot, ui_r
     assert view.partials == {}
 
 
+def test_provisional_text_that_never_becomes_final_is_dropped(qtbot: QtBot, ui_resources: None) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    # Whisper heard no words in segment 3 at the end: no final comes for its partial.
+    view.add_partial(Partial(3.0, "customer", 3, 2.5, "mm"))
+    view.add_partial(Partial(5.0, "customer", 4, 4.5, "the bill"))
+    assert "mm …" in view.toPlainText(), "a later segment may start before the earlier final arrives"
+    view.add_utterance(Utterance(0, "customer", 4.5, 6.0, "The bill is wrong.", 4, 6.2))
+    assert "mm" not in view.toPlainText() and view.partials == {}
+    view.add_partial(Partial(9.0, "agent", 7, 8.5, "so"))
+    view.end_call()
+    assert view.toPlainText() == "" and view.partials == {}
+
+
 def test_provisional_text_is_drawn_in_grey_italics(qtbot: QtBot, ui_resources: None) -> None:
     view = TranscriptView()
     qtbot.addWidget(view)
