@@ -52,7 +52,7 @@ def test_provisional_text_that_never_becomes_final_is_dropped(qtbot: QtBot, ui_r
     assert "mm" not in view.toPlainText() and view.partials == {}
     view.add_partial(Partial(9.0, "agent", 7, 8.5, "so"))
     view.end_call()
-    assert view.toPlainText() == "" and view.partials == {}
+    assert view.toPlainText() == "0:04  Customer: The bill is wrong." and view.partials == {}
 
 
 def test_provisional_text_is_drawn_in_grey_italics(qtbot: QtBot, ui_resources: None) -> None:
