@@ -27,9 +27,10 @@ from companion.errors import StoreError
 from companion.events import CallEnded, CallStarted, Event, Level
 from companion.store import event_codec
 from companion.store.audio_file import AudioWriter
-from companion.store.db import SessionStore, new_uid, now_iso
+from companion.store.db import SessionStore, new_uid
 from companion.store.records import SessionInfo
 from companion.store.redact import redact_event
+from companion.store.rows import now_iso
 from companion.store.session_lock import SessionLock
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,9 @@ from companion.errors import StoreError
 from companion.events import CallEnded
 from companion.store import event_codec
 from companion.store.audio_file import audio_seconds, repair
-from companion.store.db import SessionStore, insert_events, insert_session
+from companion.store.db import SessionStore
 from companion.store.records import SessionInfo
+from companion.store.rows import insert_events, insert_session
 from companion.store.session_lock import is_abandoned
 
 log = logging.getLogger(__name__)

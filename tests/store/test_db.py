@@ -7,8 +7,9 @@ import pytest
 
 from companion.errors import StoreError
 from companion.events import Utterance
-from companion.store.db import SessionStore, new_uid, now_iso
+from companion.store.db import SessionStore, new_uid
 from companion.store.records import SessionInfo
+from companion.store.rows import now_iso
 from companion.store.schema import MIGRATIONS, migrate
 from tests.store.calls import PLAYBOOK, internet_outage_events
 
