@@ -206,16 +206,35 @@ class SessionStore:
         rows = self._query("SELECT id FROM sessions WHERE uid = ?", (uid,))
         return int(rows[0]["id"]) if rows else None
 
-    def sessions(self, search: str | None = None, limit: int | None = None) -> list[SessionSummary]:
-        """Sessions, newest first; ``search`` keeps those whose transcript matches it."""
-        sql = "SELECT * FROM sessions"
+    def sessions(
+        self,
+        search: str | None = None,
+        limit: int | None = None,
+        agent: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[SessionSummary]:
+        """Sessions, newest first: ``search`` keeps those whose transcript matches it,
+        ``agent`` those of one agent, ``since`` / ``until`` (ISO dates) those started in the range."""
+        where: list[str] = []
         args: list[object] = []
         if search:
-            sql += (
-                f" WHERE id IN (SELECT rowid >> {UTTERANCE_BITS} FROM utterances_fts"
-                " WHERE utterances_fts MATCH ?)"
+            where.append(
+                f"id IN (SELECT rowid >> {UTTERANCE_BITS} FROM utterances_fts WHERE utterances_fts MATCH ?)"
             )
             args.append(fts_query(search))
+        if agent:
+            where.append("agent = ?")
+            args.append(agent)
+        if since:
+            where.append("started_at >= ?")
+            args.append(since)
+        if until:
+            where.append("started_at < ?")
+            args.append(until)
+        sql = "SELECT * FROM sessions"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY started_at DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
