@@ -144,9 +144,7 @@ def call_events(rng: random.Random, words: list[str], weights: list[float], minu
     return events
 
 
-def bench_hour(
-    root: Path, rng: random.Random, words: list[str], weights: list[float], pcm: np.ndarray
-) -> dict:
+def bench_hour(root: Path, rng: random.Random, words: list[str], weights: list[float], pcm: np.ndarray) -> dict:
     store = SessionStore(root)
     before = _db_bytes(store)
     events = call_events(rng, words, weights, 60)

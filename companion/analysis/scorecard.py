@@ -121,9 +121,7 @@ def build_scorecard(
         sentiment_min_at=sentiment[2],
         sentiment_end=sentiment[3],
         sentiment_recovery=(
-            round(sentiment[3] - sentiment[1], 4)
-            if sentiment[1] is not None and sentiment[3] is not None
-            else None
+            round(sentiment[3] - sentiment[1], 4) if sentiment[1] is not None and sentiment[3] is not None else None
         ),
         agent_talk_s=round(talk["agent"], 3),
         customer_talk_s=round(talk["customer"], 3),

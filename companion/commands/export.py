@@ -17,9 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("session", help="the session's number or id (see 'sessions list')")
     p.add_argument("--format", required=True, choices=[*FORMATS, "bundle"], help="what to write")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT", help="the file to write")
-    p.add_argument(
-        "--no-redact", action="store_true", help="keep card numbers, e-mails and the like in the clear"
-    )
+    p.add_argument("--no-redact", action="store_true", help="keep card numbers, e-mails and the like in the clear")
     add_store_option(p)
     p.set_defaults(handler=run)
 

@@ -59,10 +59,7 @@ def run_list(args: argparse.Namespace) -> int:
     if not rows:
         print("no sessions")
         return 0
-    print(
-        f"{'id':>5}  {'started (UTC)':<19}  {'length':>8}  {'agent':<12}  "
-        "mood start→end  missed  alerts  state"
-    )
+    print(f"{'id':>5}  {'started (UTC)':<19}  {'length':>8}  {'agent':<12}  mood start→end  missed  alerts  state")
     for s in rows:
         started = s.started_at.replace("T", " ")[:19]
         print(

@@ -161,9 +161,7 @@ def import_bundle(store: SessionStore, path: Path) -> ImportResult:
 
     existing = store.find_uid(info.uid)
     if existing is not None:
-        return ImportResult(
-            existing, info.uid, True, f"this call is already in the store (session {existing})"
-        )
+        return ImportResult(existing, info.uid, True, f"this call is already in the store (session {existing})")
 
     final = store.audio_path(info.uid)
     part = final.with_name(final.name + ".part")

@@ -164,9 +164,7 @@ class SessionStore:
         with self.transaction() as conn:
             conn.execute("UPDATE sessions SET audio = ? WHERE id = ?", (value, session_id))
 
-    def finish_session(
-        self, session_id: int, duration: float, state: str = "complete", note: str = ""
-    ) -> None:
+    def finish_session(self, session_id: int, duration: float, state: str = "complete", note: str = "") -> None:
         """Close a session: its duration, its state and the figures the library lists."""
         with self.transaction() as conn:
             conn.execute(
@@ -219,9 +217,7 @@ class SessionStore:
         where: list[str] = []
         args: list[object] = []
         if search:
-            where.append(
-                f"id IN (SELECT rowid >> {UTTERANCE_BITS} FROM utterances_fts WHERE utterances_fts MATCH ?)"
-            )
+            where.append(f"id IN (SELECT rowid >> {UTTERANCE_BITS} FROM utterances_fts WHERE utterances_fts MATCH ?)")
             args.append(fts_query(search))
         if agent:
             where.append("agent = ?")
@@ -271,15 +267,11 @@ class SessionStore:
 
     def event_rows(self, session_id: int) -> list[tuple[int, str, str]]:
         """(seq, type, JSON) as stored: what a bundle carries."""
-        rows = self._query(
-            "SELECT seq, type, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
-        )
+        rows = self._query("SELECT seq, type, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,))
         return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
     def next_seq(self, session_id: int) -> int:
-        rows = self._query(
-            "SELECT COALESCE(MAX(seq), -1) + 1 FROM events WHERE session_id = ?", (session_id,)
-        )
+        rows = self._query("SELECT COALESCE(MAX(seq), -1) + 1 FROM events WHERE session_id = ?", (session_id,))
         return int(rows[0][0])
 
     def notes(self, session_id: int) -> list[Note]:

@@ -27,9 +27,7 @@ PdfRenderer = Callable[[str, Path], None]
 """Turns the scorecard's HTML into a PDF file (the window does it with Qt's printer)."""
 
 
-def export_session(
-    session: StoredSession, fmt: str, out: Path, render_pdf: PdfRenderer | None = None
-) -> Path:
+def export_session(session: StoredSession, fmt: str, out: Path, render_pdf: PdfRenderer | None = None) -> Path:
     """Write the session in ``fmt`` to ``out`` (replaced in one step, never left half-written)."""
     if fmt == "pdf":
         if render_pdf is None:
@@ -106,9 +104,7 @@ def to_vtt(session: StoredSession) -> str:
     for u in session.utterances:
         who = SPEAKER_NAMES.get(u.speaker, u.speaker)
         text = u.text.replace("-->", "->")
-        cues.append(
-            f"{_stamp(u.start, '.')} --> {_stamp(u.end, '.')}\n<v {who}>{html.escape(text, quote=False)}\n"
-        )
+        cues.append(f"{_stamp(u.start, '.')} --> {_stamp(u.end, '.')}\n<v {who}>{html.escape(text, quote=False)}\n")
     return "\n".join(cues)
 
 
@@ -149,9 +145,7 @@ def scorecard_html(session: StoredSession) -> str:
         quote = f"<q>{e(step.evidence)}</q>" if step.evidence else ""
         cls = "done" if step.done else "missed"
         rows.append(f'<tr class="{cls}"><td>{e(step.title)}</td><td>{status}</td><td>{quote}</td></tr>')
-    pitfalls = [
-        f"<li><b>{e(p.kind)}</b> at {clock(p.t)}: {e(p.text)} <q>{e(p.quote)}</q></li>" for p in card.pitfalls
-    ]
+    pitfalls = [f"<li><b>{e(p.kind)}</b> at {clock(p.t)}: {e(p.text)} <q>{e(p.quote)}</q></li>" for p in card.pitfalls]
     notes = [
         f"<li>{clock(n.t)} <b>{e(n.author)}</b>"
         f"{' (follow-up: process issue)' if n.kind == 'follow-up' else ''}: {e(n.text)}</li>"

@@ -178,9 +178,7 @@ class SessionRecorder:
                 self.audio_path = self._audio.path
                 break
             except (OSError, StoreError) as exc:
-                self._report(
-                    exc if isinstance(exc, StoreError) else StoreError(f"cannot keep the audio: {exc}")
-                )
+                self._report(exc if isinstance(exc, StoreError) else StoreError(f"cannot keep the audio: {exc}"))
         if self._store is not None and self.session_id is not None and self.audio_path is not None:
             with contextlib.suppress(StoreError):
                 self._store.set_audio(self.session_id, self.audio_path)

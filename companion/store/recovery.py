@@ -121,9 +121,7 @@ def _import_spool_file(store: SessionStore, path: Path) -> RecoveredSession:
         session_id = store.find_uid(info.uid) or insert_session(conn, info)
         insert_events(conn, session_id, items)
     if audio is not None and audio.exists() and audio != target:
-        os.replace(audio, target) if audio.stat().st_dev == target.parent.stat().st_dev else _copy(
-            audio, target
-        )
+        os.replace(audio, target) if audio.stat().st_dev == target.parent.stat().st_dev else _copy(audio, target)
         audio.with_suffix(".lock").unlink(missing_ok=True)
     if target.exists():
         store.set_audio(session_id, target)

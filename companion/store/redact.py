@@ -46,9 +46,7 @@ _SSN = re.compile(r"\b\d{3}[- ]\d{2}[- ]\d{4}\b")
 # A token that carries digits: figures (with inner dashes/dots), a digit word, or a repeat word.
 _TOKEN = re.compile(r"\+?\(?\d[\d\-.)(]*\d\)?|\+?\d|[A-Za-z]+")
 _SEPARATOR = re.compile(r"^[\s,.\-/()]*$")
-_MAYBE_DIGITS = re.compile(
-    r"\d|\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE
-)
+_MAYBE_DIGITS = re.compile(r"\d|\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
 
 
 def luhn_ok(digits: str) -> bool:

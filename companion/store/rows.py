@@ -71,8 +71,7 @@ def insert_derived(conn: sqlite3.Connection, session_id: int, event: Event) -> N
         )
     elif isinstance(event, SentimentPoint):
         conn.execute(
-            "INSERT INTO sentiment (session_id, t, speaker, score, smoothed, utterance) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sentiment (session_id, t, speaker, score, smoothed, utterance) VALUES (?, ?, ?, ?, ?, ?)",
             (session_id, event.t, event.speaker, event.score, event.smoothed, event.utterance),
         )
     elif isinstance(event, StepDone):
@@ -82,16 +81,14 @@ def insert_derived(conn: sqlite3.Connection, session_id: int, event: Event) -> N
         )
     elif isinstance(event, Alert):
         conn.execute(
-            "INSERT INTO alerts (session_id, t, kind, text, utterance, value, speaker) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO alerts (session_id, t, kind, text, utterance, value, speaker) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (session_id, event.t, event.kind, event.text, event.utterance, event.value, event.speaker),
         )
 
 
 def insert_note(conn: sqlite3.Connection, session_id: int, note: Note) -> None:
     conn.execute(
-        "INSERT OR IGNORE INTO notes (uid, session_id, t, author, text, kind, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO notes (uid, session_id, t, author, text, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (note.uid, session_id, note.t, note.author, note.text, note.kind, note.created_at or now_iso()),
     )
 
@@ -109,9 +106,7 @@ def refresh_summary(conn: sqlite3.Connection, session_id: int) -> None:
     playbook = [s for s, _title in json.loads(steps_json)]
     missed = sum(1 for s in playbook if s not in done)
     (alerts,) = conn.execute("SELECT COUNT(*) FROM alerts WHERE session_id = ?", (session_id,)).fetchone()
-    (utterances,) = conn.execute(
-        "SELECT COUNT(*) FROM utterances WHERE session_id = ?", (session_id,)
-    ).fetchone()
+    (utterances,) = conn.execute("SELECT COUNT(*) FROM utterances WHERE session_id = ?", (session_id,)).fetchone()
     conn.execute(
         "UPDATE sessions SET sentiment_start = ?, sentiment_min = ?, sentiment_end = ?, steps_done = ?, "
         "steps_missed = ?, alerts = ?, utterances = ? WHERE id = ?",

@@ -54,9 +54,7 @@ def internet_outage_events() -> list[Event]:
         # The agent talks over the customer for a second and a half.
         _utt(3, "agent", 20.5, 24.0, "Have you tried restarting the router?"),
         _utt(4, "customer", 24.5, 27.0, "Of course I have, that is not the point."),
-        _utt(
-            5, "agent", 37.0, 41.0, "You're right, I am sorry, three days without service is not acceptable."
-        ),
+        _utt(5, "agent", 37.0, 41.0, "You're right, I am sorry, three days without service is not acceptable."),
         _utt(6, "agent", 41.5, 45.0, "I will book an engineer for this afternoon and credit your account."),
         _utt(7, "customer", 45.5, 48.0, "Okay, thank you, that helps. My number is 555-123-4567."),
     ]

@@ -32,9 +32,7 @@ def test_sessions_list_and_export(
     assert out.strip() == "no sessions"
     for fmt in ("txt", "srt", "vtt", "json", "html", "bundle"):
         target = tmp_path / f"call.{fmt}"
-        code, out, _ = _run(
-            capsys, "export", str(recorded_call.session_id), "--format", fmt, "-o", str(target)
-        )
+        code, out, _ = _run(capsys, "export", str(recorded_call.session_id), "--format", fmt, "-o", str(target))
         assert code == 2  # no --store-dir: the default store is empty/missing here
         code, out, _ = _run(
             capsys,
@@ -48,9 +46,7 @@ def test_sessions_list_and_export(
             store,
         )
         assert code == 0 and target.stat().st_size > 0, fmt
-    code, _, err = _run(
-        capsys, "export", "1", "--format", "pdf", "-o", str(tmp_path / "c.pdf"), "--store-dir", store
-    )
+    code, _, err = _run(capsys, "export", "1", "--format", "pdf", "-o", str(tmp_path / "c.pdf"), "--store-dir", store)
     assert code == 2 and err.startswith("call-companion: PDF export") and "Traceback" not in err
 
 
@@ -88,14 +84,10 @@ def test_import_bundle_twice_and_a_damaged_one(
     assert code == 2 and "no session store" in err
 
 
-def test_analyze_store_and_import_a_recording(
-    espeak: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_analyze_store_and_import_a_recording(espeak: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "store"
     mono = tmp_path / "voicemail.wav"
-    speech.write_wav(
-        mono, speech.speak("Hello, please call me back about my broken washing machine.", "customer")
-    )
+    speech.write_wav(mono, speech.speak("Hello, please call me back about my broken washing machine.", "customer"))
     code, out, err = _run(capsys, "analyze", str(mono), "--store", "--store-dir", str(store))
     assert code == 0 and "stored as session 1" in err
     assert "washing machine" in json.loads(out)["utterances"][0]["text"].lower()

@@ -77,7 +77,7 @@ def test_kill_9_mid_call_then_recover(billing_wav: tuple[Path, list[speech.Turn]
     assert s.state == "recovered" and s.note == r.message
     utterances = [e for e in events if isinstance(e, Utterance)]
     assert len(utterances) >= committed_before >= 2
-    for u, turn in zip(utterances, turns, strict=False):
+    for u, turn in zip(sorted(utterances, key=lambda u: u.start), turns, strict=False):
         assert u.speaker == turn.speaker
         assert speech.word_error_rate(turn.text, u.text) < 0.4 or "card" in turn.text
     assert isinstance(events[-1], CallEnded) and events[-1].reason == "interrupted"

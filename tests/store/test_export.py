@@ -87,15 +87,11 @@ def test_redaction_can_be_turned_off(outage: tuple[SessionStore, int], tmp_path:
     assert "555-123-4567" not in json.dumps(to_json(_session(outage)))
 
 
-def test_pdf_needs_a_renderer_and_failures_are_clear(
-    outage: tuple[SessionStore, int], tmp_path: Path
-) -> None:
+def test_pdf_needs_a_renderer_and_failures_are_clear(outage: tuple[SessionStore, int], tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="PDF export needs"):
         export_session(_session(outage), "pdf", tmp_path / "c.pdf")
     rendered: list[tuple[str, Path]] = []
-    export_session(
-        _session(outage), "pdf", tmp_path / "c.pdf", lambda html, out: rendered.append((html, out))
-    )
+    export_session(_session(outage), "pdf", tmp_path / "c.pdf", lambda html, out: rendered.append((html, out)))
     assert rendered and "<h1>Scorecard</h1>" in rendered[0][0]
     with pytest.raises(StoreError, match="unknown export format 'docx'"):
         export_session(_session(outage), "docx", tmp_path / "c.docx")

@@ -21,9 +21,7 @@ INET = re.compile(r"(connect|sendto|sendmsg|sendmmsg)\(.*AF_INET6?\b")
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
-def test_a_call_and_its_replay_touch_no_network(
-    billing_wav: tuple[Path, list[speech.Turn]], tmp_path: Path
-) -> None:
+def test_a_call_and_its_replay_touch_no_network(billing_wav: tuple[Path, list[speech.Turn]], tmp_path: Path) -> None:
     wav, _ = billing_wav
     store = tmp_path / "store"
     log = tmp_path / "trace"

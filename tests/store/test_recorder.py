@@ -26,8 +26,10 @@ def test_a_recorded_call_is_kept_whole(recorded_call: RecordedCall) -> None:
     assert s.utterances == len(utterances) == len(recorded_call.turns)
     text = " ".join(u.text for u in utterances)
     reference = " ".join(t.text for t in recorded_call.turns if "card" not in t.text)
-    spoken = " ".join(u.text for u in utterances if "card" not in u.text.lower())
-    assert speech.word_error_rate(reference, spoken) < 0.25
+    # In call order: the engine may finish a short turn before a longer earlier one.
+    in_order = sorted(utterances, key=lambda u: u.start)
+    spoken = " ".join(u.text for u in in_order if "card" not in u.text.lower())
+    assert speech.word_error_rate(reference, spoken) < 0.25, (reference, spoken)
     assert CARD in text and "1111" not in text and "1-1-1" not in text
 
 
@@ -94,9 +96,7 @@ def test_a_locked_store_mid_call_loses_nothing(recorded_call: RecordedCall, tmp_
     assert not (spool / f"{recorder.uid}.jsonl").exists()
 
 
-def test_a_store_that_never_comes_back_is_saved_from_the_spool(
-    recorded_call: RecordedCall, tmp_path: Path
-) -> None:
+def test_a_store_that_never_comes_back_is_saved_from_the_spool(recorded_call: RecordedCall, tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "sessions.db").write_bytes(b"garbage" * 1000)  # damaged for the whole call

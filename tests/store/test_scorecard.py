@@ -42,9 +42,7 @@ def test_without_a_playbook_the_coachs_steps_are_scored() -> None:
 
 
 def test_thresholds_change_what_counts() -> None:
-    lenient = build_scorecard(
-        internet_outage_events(), thresholds=CueThresholds(dead_air_s=12.0, overlap_min_s=2.0)
-    )
+    lenient = build_scorecard(internet_outage_events(), thresholds=CueThresholds(dead_air_s=12.0, overlap_min_s=2.0))
     assert lenient.dead_air_count == 0  # the one silence (27 -> 37 s) is under 12 s
     assert lenient.interruptions_by_agent == 0  # a 1.5 s overlap is under 2 s
     strict = build_scorecard(internet_outage_events(), thresholds=CueThresholds(dead_air_s=0.5))
