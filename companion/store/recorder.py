@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import queue
 import tempfile
 import threading
@@ -241,6 +242,7 @@ class SessionRecorder:
                 if ended is not None:
                     f.write(json.dumps({"ended": ended}) + "\n")
                 f.flush()
+                os.fsync(f.fileno())  # the spool is the last copy: make it survive a power cut
             self._spool = path
         except OSError as exc:
             log.warning("cannot write the spool file either (%s); the call's events stay in memory", exc)
