@@ -13,6 +13,7 @@ import logging
 import re
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -91,7 +92,6 @@ class SessionStore:
                 self._conn = sqlite3.connect(
                     self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
                 )
-                self._conn.execute("PRAGMA journal_mode=WAL")
                 # FULL: each committed event survives a power cut, not only a killed process.
                 self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
@@ -100,9 +100,27 @@ class SessionStore:
                 if version == 0:
                     raise StoreError(f"{self.path} is not a session store")
             else:
-                migrate(self._conn, where=f" {self.path}")
+                self._prepare(busy_timeout_s)
         except (sqlite3.Error, OSError) as exc:
             raise store_error(exc, self.path) from exc
+
+    def _prepare(self, busy_timeout_s: float) -> None:
+        """WAL mode and the schema, retried while another window sets up the same new store.
+
+        Switching a new database to WAL takes an exclusive lock without waiting on
+        the busy handler, so two windows opening a fresh store at once would
+        otherwise see "locked" for a moment that is not a real conflict.
+        """
+        deadline = time.monotonic() + busy_timeout_s
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                migrate(self._conn, where=f" {self.path}")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     # -- plumbing -----------------------------------------------------------------
 

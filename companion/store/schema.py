@@ -115,25 +115,37 @@ MIGRATIONS: tuple[str, ...] = (V1,)
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[str] = MIGRATIONS, where: str = "") -> int:
     """Bring the store up to the last version; return the version it had before."""
-    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    (before,) = conn.execute("PRAGMA user_version").fetchone()
     latest = len(migrations)
-    if version > latest:
+    if before > latest:
         raise StoreError(
             f"the session store{where} was made by a newer version of the app "
-            f"(schema {version}, this app knows up to {latest}); update the app to open it"
+            f"(schema {before}, this app knows up to {latest}); update the app to open it"
         )
-    for target in range(version + 1, latest + 1):
-        # executescript commits first, so run each step's statements in our own transaction.
+    if before == latest:
+        return int(before)  # the usual case: no write lock taken to open a store
+    while True:
+        # executescript would commit on its own, so each step runs in our transaction; the
+        # version is read again under the write lock because another window may be opening
+        # the same new store at this moment and have migrated it already.
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(migrations[target - 1]):
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+            if version > latest:
+                raise StoreError(
+                    f"the session store{where} was made by a newer version of the app "
+                    f"(schema {version}, this app knows up to {latest}); update the app to open it"
+                )
+            if version == latest:
+                conn.execute("COMMIT")
+                return int(before)
+            for statement in _statements(migrations[version]):
                 conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    return int(version)
 
 
 def _statements(script: str) -> list[str]:

@@ -151,3 +151,26 @@ def test_a_full_store_says_so(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="is full"):
             store.append_events(session_id, big)
         assert store.events(session_id) == []  # nothing half-written
+
+
+def test_two_windows_opening_a_new_store_at_once(tmp_path: Path) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            SessionStore(tmp_path).close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with SessionStore(tmp_path) as store:
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
