@@ -85,6 +85,7 @@ def main() -> int:
     ap.add_argument("fixture_dir", type=Path, nargs="?", default=ROOT / "tests" / "fixtures" / "calls")
     ap.add_argument("--bands", default="wide,phone,text")
     ap.add_argument("--json", dest="json_out", type=Path)
+    ap.add_argument("--sets", default="eval,fixtures", help="which call sets to run")
     ap.add_argument("--misses", action="store_true", help="list every miss and false alert")
     args = ap.parse_args()
     callsynth = args.eval_dir / "callsynth.py"
@@ -97,6 +98,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for set_name, calls in sets.items():
+            if set_name not in args.sets.split(","):
+                continue
             for band in args.bands.split(","):
                 total = Score()
                 coach_s = wall_s = 0.0

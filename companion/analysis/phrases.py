@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 _CONTRACTIONS = {
@@ -64,6 +64,7 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _OPENER_WORDS = "what when where why how which who can could would did do does have has is was were are may"
 _QUESTION_OPENERS = frozenset(_OPENER_WORDS.split())
 GAP = 4
+LONG_WORD = 6  # cue words this long may be heard split in two
 MIN_SCORE = 0.78
 
 
@@ -91,6 +92,11 @@ class Sentence:
     tokens: tuple[str, ...]
     origin: tuple[int, ...]
     question: bool
+    index: TokenIndex = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.index is None:
+            object.__setattr__(self, "index", TokenIndex(self.tokens))
 
     def quote(self, first: int, last: int) -> str:
         """The original words behind tokens ``first..last``, as the speaker's own quote."""
@@ -160,6 +166,63 @@ def word_similarity(token: str, cue: str) -> float:
     return ratio if ratio >= 0.75 else 0.0
 
 
+class Vocabulary:
+    """Every word any cue uses; for a heard token, the cue words it may stand for.
+
+    A sentence is looked up once per token instead of once per cue word, and a
+    token's matches are remembered, so coaching stays a small share of the time
+    spent transcribing.
+    """
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.by_length: dict[int, list[str]] = {}
+        self.wildcards: list[str] = []
+        self._cache: dict[str, dict[str, float]] = {}
+
+    def add(self, word: str) -> None:
+        if word in self.words:
+            return
+        self.words.add(word)
+        self._cache.clear()
+        if "*" in word:
+            self.wildcards.append(word)
+        else:
+            self.by_length.setdefault(len(word), []).append(word)
+
+    def matches(self, token: str) -> dict[str, float]:
+        found = self._cache.get(token)
+        if found is not None:
+            return found
+        found = {}
+        if token in self.words:
+            found[token] = 1.0
+        for word in _HOMOPHONE_OF.get(token, ()):
+            if word in self.words and word != token:
+                found[word] = 0.9
+        for word in self.wildcards:
+            if word_similarity(token, word):
+                found[word] = 1.0
+        if len(token) >= 3:
+            letters = set(token)
+            for length in range(max(4, len(token) - 3), len(token) + 4):
+                allowed = int(max(length, len(token)) * 0.25)  # edits within the 0.75 ratio
+                for word in self.by_length.get(length, ()):
+                    # Cheap bound before the edit distance: letters only one side has.
+                    if word in found or len(letters.symmetric_difference(word)) > 2 * allowed:
+                        continue
+                    sim = word_similarity(token, word)
+                    if sim:
+                        found[word] = sim
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[token] = found
+        return found
+
+
+VOCABULARY = Vocabulary()
+
+
 @dataclass(frozen=True, slots=True)
 class Slot:
     words: tuple[str, ...]
@@ -209,6 +272,9 @@ class Phrase:
             if not alts:
                 raise ValueError(f"empty word in cue {text!r}")
             words = tuple(alts)
+            for alt in alts:
+                for word in alt.split():
+                    VOCABULARY.add(word)
             weight = 0.5 if all(w in _LIGHT for w in words) else 1.0
             multi = [a for a in words if " " in a]
             if multi:
@@ -223,17 +289,31 @@ class Phrase:
             raise ValueError(f"empty cue {text!r}")
         self.slots = tuple(slots)
         self.required = sum(s.weight for s in slots if not s.optional)
+        self.required_places = sum(1 for s in slots if not s.optional)
 
     def __repr__(self) -> str:
         return f"Phrase({self.text!r})"
 
-    def find(self, tokens: tuple[str, ...]) -> Match | None:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Phrase) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def find(self, tokens: tuple[str, ...] | TokenIndex) -> Match | None:
         """The best occurrence scoring at least MIN_SCORE, or None."""
+        index = tokens if isinstance(tokens, TokenIndex) else TokenIndex(tokens)
+        hits = [index.slot_hits(slot) for slot in self.slots]
+        # Cheap bound first: most cues share no word with a given sentence.
+        empty = [s for s, h in zip(self.slots, hits, strict=True) if not h and not s.optional]
+        if len(empty) > 1 or (empty and self.required_places < 4):
+            return None
+        if (self.required - sum(s.weight for s in empty)) / self.required < MIN_SCORE:
+            return None
         # State: next token index -> (score, first matched index, last matched index, misses).
-        states: dict[int | None, tuple[float, int, int, int]] = {None: (0.0, -1, -1, 0)}
-        n = len(tokens)
-        for slot in self.slots:
-            new: dict[int | None, tuple[float, int, int, int]] = {}
+        states: dict[int | None, _State] = {None: (0.0, -1, -1, 0)}
+        for slot, slot_hits in zip(self.slots, hits, strict=True):
+            new: dict[int | None, _State] = {}
             keep = _keeper(new)
             for pos, (score, first, last, misses) in states.items():
                 # Skipping a place: free if optional, else one miss (the recogniser dropped it).
@@ -241,20 +321,49 @@ class Phrase:
                     keep(pos, (score, first, last, misses))
                 elif misses == 0:
                     keep(pos, (score, first, last, misses + 1))
-                lo, hi = (0, n) if pos is None else (pos, min(n, pos + slot.gap + (1 if misses else 0)))
-                for k in range(lo, hi):
-                    sim = max(word_similarity(tokens[k], w) for w in slot.words)
-                    if sim > 0.0:
-                        keep(k + 1, (score + sim * slot.weight, first if first >= 0 else k, k, misses))
+                reach = None if pos is None else pos + slot.gap + (1 if misses else 0)
+                for k, (sim, width) in slot_hits.items():
+                    if pos is not None and not pos <= k < reach:  # type: ignore[operator]
+                        continue
+                    start = first if first >= 0 else k
+                    keep(k + width, (score + sim * slot.weight, start, k + width - 1, misses))
             states = new
         best: Match | None = None
         for score, first, last, misses in states.values():
             if first < 0:
                 continue
-            matched = len([s for s in self.slots if not s.optional])
-            if misses and matched < 4:
+            if misses and self.required_places < 4:
                 continue  # short cues must be heard whole
             value = score / self.required
             if value >= MIN_SCORE and (best is None or value > best.score):
                 best = Match(round(min(value, 1.0), 3), first, last)
         return best
+
+
+class TokenIndex:
+    """Where each cue word is heard in one sentence, worked out once and shared by all cues."""
+
+    def __init__(self, tokens: tuple[str, ...]) -> None:
+        self.tokens = tokens
+        self._at: dict[str, dict[int, tuple[float, int]]] = {}
+        for k, token in enumerate(tokens):
+            for word, sim in VOCABULARY.matches(token).items():
+                self._at.setdefault(word, {})[k] = (sim, 1)
+        for k in range(len(tokens) - 1):
+            # The recogniser splits words ("under stand", "call back").
+            for word, sim in VOCABULARY.matches(tokens[k] + tokens[k + 1]).items():
+                if len(word) >= LONG_WORD and "*" not in word:
+                    self._at.setdefault(word, {}).setdefault(k, (sim, 2))
+        self._slots: dict[tuple[str, ...], dict[int, tuple[float, int]]] = {}
+
+    def slot_hits(self, slot: Slot) -> dict[int, tuple[float, int]]:
+        """Token position -> (similarity, how many tokens it spans) for one place of a cue."""
+        found = self._slots.get(slot.words)
+        if found is None:
+            found = {}
+            for word in slot.words:
+                for k, hit in self._at.get(word, {}).items():
+                    if k not in found or hit[0] > found[k][0]:
+                        found[k] = hit
+            self._slots[slot.words] = found
+        return found

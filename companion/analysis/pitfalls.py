@@ -27,7 +27,7 @@ class Finding:
 def _first(phrases: tuple[Phrase, ...], sentences: list[Sentence]) -> str | None:
     for sentence in sentences:
         for phrase in phrases:
-            hit = phrase.find(sentence.tokens)
+            hit = phrase.find(sentence.index)
             if hit is not None:
                 return sentence.quote(hit.first, hit.last)
     return None
@@ -87,4 +87,4 @@ class PitfallSpotter:
 
     def _is_empathy(self, sentence: Sentence) -> bool:
         step = self.playbook.step("empathize")
-        return any(p.find(sentence.tokens) is not None for p in step.cues)
+        return any(p.find(sentence.index) is not None for p in step.cues)

@@ -8,7 +8,6 @@ and each covered by a test (tests/analysis/test_sentiment.py):
   "this is the third time") score neutral: complaint markers pull them down;
 * filler "like" ("I feel like you do not care") counts as the verb *like*;
 * politeness in a request ("can you please help me") reads as happiness;
-* a bare "no" answering a question reads as negativity;
 * the agent's empathy ("I understand how frustrating this is", "I am so sorry
   you had to wait") reads as the agent turning negative, and the agent naming
   the customer's problem ("I can fix that problem") likewise;
@@ -64,7 +63,6 @@ _REQUEST_HELP = re.compile(
     r"\b(?:can|could|would|will) you (?:please )?help\b|\bhelp me\b|\bneed (?:some )?help\b"
     r"|\bhow can i help\b"
 )
-_ANSWER_NO = re.compile(r"^\s*no[,.]?\s+(?!problem|worries|way\b)", re.IGNORECASE)
 _HALLUCINATIONS = re.compile(
     r"^\W*(?:thanks? (?:you )?for watching|please subscribe|subtitles by|you)\W*$", re.IGNORECASE
 )
@@ -126,9 +124,6 @@ class SentimentReader:
             if _REQUEST_HELP.search(lower) or (_REQUEST_PLEASE.search(lower) and "?" in lower):
                 lower = _REQUEST_PLEASE.sub("", _REQUEST_HELP.sub(" ", lower))
                 notes.append("polite request read as neutral")
-            if _ANSWER_NO.match(lower):
-                lower = _ANSWER_NO.sub("", lower, count=1)
-                notes.append("answer 'no' read as neutral")
         score = self.vader(lower) if lower.strip() else 0.0
         if speaker != "agent":
             markers = sum(1 for m in _COMPLAINT_MARKERS if m.search(lower))

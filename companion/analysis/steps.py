@@ -28,7 +28,7 @@ def _quote(sentence: Sentence, first: int, last: int) -> str:
 
 
 def _matches_any(phrases: tuple[Phrase, ...], sentence: Sentence) -> bool:
-    return any(p.find(sentence.tokens) is not None for p in phrases)
+    return any(p.find(sentence.index) is not None for p in phrases)
 
 
 class StepMatcher:
@@ -94,7 +94,7 @@ class StepMatcher:
     ) -> tuple[str, float, str] | None:
         found: tuple[str, float, str] | None = None
         for phrase in phrases:
-            hit = phrase.find(sentence.tokens)
+            hit = phrase.find(sentence.index)
             if hit is None or (anchored and hit.first > QUESTION_START):
                 continue
             if found is None or hit.score > found[1]:
