@@ -86,6 +86,7 @@ def main() -> int:
     ap.add_argument("--bands", default="wide,phone,text")
     ap.add_argument("--json", dest="json_out", type=Path)
     ap.add_argument("--sets", default="eval,fixtures", help="which call sets to run")
+    ap.add_argument("--keep", type=Path, help="keep each call's analysis JSON in this folder")
     ap.add_argument("--misses", action="store_true", help="list every miss and false alert")
     args = ap.parse_args()
     callsynth = args.eval_dir / "callsynth.py"
@@ -112,6 +113,11 @@ def main() -> int:
                     wav = folder / f"{call.stem}-{band}.wav"
                     turns = synthesize(callsynth, call, wav, phone=band == "phone")
                     report, spent, wall = run_audio(wav, playbook)
+                    if args.keep:
+                        args.keep.mkdir(parents=True, exist_ok=True)
+                        (args.keep / f"{set_name}-{call.stem}-{band}.json").write_text(
+                            json.dumps(report, indent=1)
+                        )
                     coach_s += spent
                     wall_s += wall
                     total.add(score_report(report, turns, f"{call.stem}/{band}"))

@@ -335,8 +335,10 @@ class Phrase:
             if misses and self.required_places < 4:
                 continue  # short cues must be heard whole
             value = score / self.required
-            if value >= MIN_SCORE and (best is None or value > best.score):
-                best = Match(round(min(value, 1.0), 3), first, last)
+            value = round(min(value, 1.0), 3)
+            # On a tie the earliest occurrence wins: question cues must open the sentence.
+            if value >= MIN_SCORE and (best is None or (value, -first) > (best.score, -best.first)):
+                best = Match(value, first, last)
         return best
 
 

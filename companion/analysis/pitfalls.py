@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from companion.analysis.phrases import Phrase, Sentence, split_sentences
 from companion.analysis.playbook import Playbook
 
-AGENT_NEGATIVE = -0.35  # corrected agent sentiment at or below this reads as the agent getting drawn in
+AGENT_NEGATIVE = -0.5  # corrected agent sentiment at or below this reads as the agent getting drawn in
+MIN_WORDS = 4  # a tone read from fewer words is noise
 _SORRY = re.compile(r"\bsorry\b|\bapologi[sz]e\b", re.IGNORECASE)
 
 
@@ -79,7 +80,7 @@ class PitfallSpotter:
             quote = _first(negative.cues, sentences)
             if quote is not None:
                 found.append(Finding("agent-negativity", f'"{quote}": stay warm and even', quote))
-            elif agent_score <= AGENT_NEGATIVE:
+            elif agent_score <= AGENT_NEGATIVE and len(text.split()) >= MIN_WORDS:
                 found.append(
                     Finding("agent-negativity", f"your tone reads negative ({agent_score:+.2f})", text[:60])
                 )

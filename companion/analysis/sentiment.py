@@ -74,7 +74,9 @@ _EMPATHY_FRAME = re.compile(
 # Words that name the customer's trouble; from the agent they describe, they do not judge.
 _PROBLEM_WORDS = re.compile(
     r"(?<!\bno )(?<!\bnot a )\b(?:problem|problems|issue|issues|trouble|damaged|broken|error|errors|"
-    r"fault|faulty|delay|delayed|mistake|outage|missing|lost|stuck|wrong|inconvenience|frustration)\b"
+    r"fault|faulty|delay|delayed|mistake|outage|missing|lost|stuck|wrong|inconvenience|frustration|"
+    r"block|blocked|declined|cancel|cancelled|canceled|charge|charged|stranded|late|refused|failed|locked|"
+    r"crashed|crash|dead|worried|worry|hassle|complaint|dispute|fraud|stolen|damage|leak|leaking)\b"
 )
 _CLAUSE = re.compile(r"[.;!?]+|,\s*(?:but|and)\b|\bbut\b")
 SHORT_WORDS = 3
