@@ -143,7 +143,7 @@ class Coach:
         # names negative things without the agent being negative.
         describes = bool(set(evidence) - {"assess"})
         agent_score = max(reading.score, 0.0) if describes else reading.score
-        for finding in self.spotter.check(u.text, "empathize" in evidence, agent_score):
+        for finding in self.spotter.check(u.text, set(evidence), agent_score):
             out.append(Alert(u.t, finding.kind, finding.reason, u.id, speaker="agent"))
         self.progress.agent_said(u.text)
         return out

@@ -22,6 +22,7 @@ UPSET = -0.25  # a customer reading at or below this is upset
 REESCALATION = -0.45  # after empathy, a reading this low ...
 REESCALATION_DROP = 0.3  # ... this far below the line is a re-escalation
 HEARD_VENTS = 2  # after this many upset turns the customer has told their story
+TOLD_STORY_WORDS = 12  # a customer who said this much before getting upset has been heard
 SETTLED_TURNS = 2  # calm customer turns, with the agent talking between, that settle a need for empathy
 REPEAT_OVERLAP = 0.45
 _REPEAT_MARKERS = re.compile(
@@ -62,6 +63,7 @@ class CallProgress:
         self.counts = dict.fromkeys(ORDER, 0)
         self.furthest = -1  # index in ORDER of the furthest step from assess on
         self.customer_turns = 0
+        self.customer_words = 0
         self.agent_turns = 0
         self.turns_since_upset = 0  # customer turns since they first got upset
         self.upset_turns = 0  # upset customer turns since the agent last listened or empathised
@@ -105,8 +107,11 @@ class CallProgress:
         self.agent_since_need += 1
 
     def customer_said(self, text: str, score: float, line: float | None, escalated: bool) -> None:
-        self.customer_turns += 1 if text else 0
         upset = score <= UPSET
+        if upset and not self.ever_upset and self.customer_words >= TOLD_STORY_WORDS:
+            self.heard = True  # a calm caller who turns sour has already told their story
+        self.customer_turns += 1 if text else 0
+        self.customer_words += len(text.split())
         words = _content(text)
         repeated = bool(_REPEAT_MARKERS.search(text)) or (
             upset

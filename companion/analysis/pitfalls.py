@@ -48,15 +48,21 @@ class PitfallSpotter:
             return None
         return _first(pitfall.cues, split_sentences(text))
 
-    def check(self, text: str, empathized: bool, agent_score: float) -> list[Finding]:
-        """Pitfalls in one agent utterance; ``empathized``: the same utterance evidences empathy."""
+    def check(self, text: str, steps: set[str], agent_score: float) -> list[Finding]:
+        """Pitfalls in one agent utterance; ``steps``: the steps the same utterance evidences."""
         sentences = split_sentences(text)
         found: list[Finding] = []
+        empathized = "empathize" in steps
         trigger = self.playbook.pitfall("trigger-words")
         if trigger is not None:
-            # "I can't imagine how hard that was" is empathy, not a refusal.
-            plain = sentences if not empathized else [s for s in sentences if not self._is_empathy(s)]
-            quote = _first(trigger.cues, plain)
+            # "I can't imagine how hard that was" is empathy, and "you need to be there by ten"
+            # in a summary is the customer's own need: neither is a trigger.
+            mirrored = [s for s in ("empathize", "affirm") if s in steps]
+            plain = [s for s in sentences if not self._mirrors(s, mirrored)]
+            cues = trigger.cues
+            if "affirm" in steps:  # a summary restates what the customer needs or must do
+                cues = tuple(p for p in cues if not p.text.startswith("you "))
+            quote = _first(cues, plain)
             if quote is not None:
                 found.append(
                     Finding("trigger-words", f'"{quote}" tends to inflame: say what you can do', quote)
@@ -86,6 +92,7 @@ class PitfallSpotter:
                 )
         return found
 
-    def _is_empathy(self, sentence: Sentence) -> bool:
-        step = self.playbook.step("empathize")
-        return any(p.find(sentence.index) is not None for p in step.cues)
+    def _mirrors(self, sentence: Sentence, steps: list[str]) -> bool:
+        return any(
+            p.find(sentence.index) is not None for step in steps for p in self.playbook.step(step).cues
+        )

@@ -42,9 +42,11 @@ _COMPLAINT_MARKERS = tuple(
         r"\b(?:twice|three times|four times) already\b",
         r"\bcalled (?:twice|three times|again|before|already)\b",
         r"\b(?:can ?not|can't|cant) believe\b",
-        r"\b(?:for|over) (?:two|three|four|five|six|ten|twenty|thirty|forty|fifty|several|many|\d+) "
+        # Time spent waiting, not time asked for ("freeze it for two months" is no complaint).
+        r"\b(?:been|waiting|waited|down|broken|stuck|trying|queue|queuing|hold)\b(?: \w+){0,5} "
+        r"(?:for|over) (?:over )?(?:two|three|four|five|six|ten|twenty|thirty|forty|fifty|several|many|\d+) "
         r"(?:weeks|days|hours|months|minutes)\b",
-        r"\bfor (?:an|over an) hour\b",
+        r"\b(?:been|waiting|waited|on hold) (?:for )?(?:an|over an) hour\b",
         r"\bon hold for\b",
         r"\bwaste of (?:time|money)\b",
         r"\bfed up\b",
