@@ -117,3 +117,30 @@ def test_mood_escalates_once_then_calms() -> None:
     assert watch.update(-0.7, -0.9, -0.8) is None  # one event per episode
     assert watch.update(-0.8, 0.6, 0.1) == "calmed"
     assert watch.update(0.1, -0.6, -0.3) == "escalated"  # a sharp drop re-escalates
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sofa you delivered yesterday has a huge tear in the back cushion.",
+        "My internet has gone down four times this week.",
+        "Do not tell me to calm down.",
+        "I want to cancel my service.",
+        "The laptop won't turn on at all.",
+    ],
+)
+def test_a_flatly_worded_problem_report_is_a_complaint(reader: SentimentReader, text: str) -> None:
+    # What a small recogniser leaves of an angry caller is often just the facts.
+    assert reader.read(text, "customer").score <= -0.25
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd like to freeze my membership for two months while I recover.",
+        "I'm moving house next month and I'd like to move my account.",
+        "It's room four one two, from Friday to Sunday.",
+    ],
+)
+def test_a_calm_request_is_not_a_complaint(reader: SentimentReader, text: str) -> None:
+    assert reader.read(text, "customer").score > -0.25
