@@ -118,8 +118,13 @@ class Coach:
         opening = self._last_customer is None and not self.progress.agent_turns
         evidence = {e.step: e for e in self.matcher.match(u.text, opening=opening)}
         # A plan or a closing restates the fix already offered; it is not a new one.
-        restates = "agree" in evidence or "thank" in evidence
-        if "resolve" in evidence and self.progress.done("resolve") and restates:
+        restates = "agree" in evidence or "thank" in evidence or self.progress.done("thank")
+        if (
+            "resolve" in evidence
+            and self.progress.done("resolve")
+            and restates
+            and not self.progress.rework_fix
+        ):
             del evidence["resolve"]
         fix = evidence.get("resolve")
         offer = fix.quote if fix else self.spotter.fix_offer(u.text)

@@ -64,7 +64,7 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _OPENER_WORDS = "what when where why how which who can could would did do does have has is was were are may"
 _QUESTION_OPENERS = frozenset(_OPENER_WORDS.split())
 GAP = 4
-LONG_WORD = 6  # cue words this long may be heard split in two
+LONG_WORD = 8  # cue words this long may be heard split in two
 MIN_SCORE = 0.78
 
 

@@ -59,8 +59,8 @@ _COMPLAINT_MARKERS = tuple(
         # The problem itself: a caller reporting damage or failure is complaining, however flat the words.
         r"\b(?:damaged|broken|torn|ripped|scratched|dented|cracked|faulty|defective|ruined|flooded|stolen)\b",
         r"\b(?:a|the|huge|big|large) (?:tear|hole|crack|dent|scratch|stain|leak)\b",
-        r"\b(?:stopped|not|never|isn't|isnt|doesn't|doesnt|does not|won't|wont|will not) (?:working|work|arrived|"
-        r"turn on|connect|start|load)\b",
+        r"\b(?:stopped|not|never|isn't|isnt|doesn't|doesnt|does not|won't|wont|will not) "
+        r"(?:working|work|arrived|turn on|connect|start|load)\b",
         r"\b(?:gone|went|going|been) down\b",
         r"\b(?:overcharged|double charged|charged (?:me )?twice|charged (?:me )?for)\b",
         r"\b(?:two|three|four|five|six|several|many) times (?:this|a|last|in)\b",
