@@ -63,6 +63,16 @@ _WORD = re.compile(r"[a-z0-9']+")
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _OPENER_WORDS = "what when where why how which who can could would did do does have has is was were are may"
 _QUESTION_OPENERS = frozenset(_OPENER_WORDS.split())
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_FILLERS = _words("and so okay ok right now well then also")
+_AUXILIARIES = _words("can could would will did do does have has is was were are may should")
+_PRONOUNS = _words("you it there they he she we i your the this that")
+_WH_WORDS = _words("what when where which who why how")
 GAP = 4
 LONG_WORD = 8  # cue words this long may be heard split in two
 MIN_SCORE = 0.78
@@ -119,9 +129,30 @@ def split_sentences(text: str) -> list[Sentence]:
         if not tokens:
             continue
         ends = part.rstrip()[-1:]
-        question = ends == "?" or (ends not in (".", "!") and tokens[0] in _QUESTION_OPENERS)
+        question = (
+            ends == "?"
+            or opens_question(tokens)
+            or (ends not in (".", "!") and tokens[0] in _QUESTION_OPENERS)
+        )
         out.append(Sentence(tuple(words), tuple(tokens), tuple(origin), question))
     return out
+
+
+def opens_question(tokens: list[str] | tuple[str, ...]) -> bool:
+    """Whether a sentence opens like a question, whatever punctuation the recogniser gave it.
+
+    "And did you get a reference number." is a question: an auxiliary before a
+    pronoun, or a question word before an auxiliary, after an optional filler.
+    """
+    rest = list(tokens[1:] if tokens and tokens[0] in _FILLERS else tokens)
+    if len(rest) < 2:
+        return False
+    first, second = rest[0], rest[1]
+    if first in _AUXILIARIES and second in _PRONOUNS:
+        return True
+    return first in _WH_WORDS and (
+        second in _AUXILIARIES or (first == "how" and second in ("long", "often", "many", "much"))
+    )
 
 
 def sound_key(word: str) -> str:

@@ -24,7 +24,13 @@ class Evidence:
 def _quote(sentence: Sentence, first: int, last: int) -> str:
     if len(sentence.words) <= QUOTE_WORDS:
         return " ".join(sentence.words).strip()
-    return sentence.quote(first, last)
+    # The matched words and what follows them in the clause, so the quote reads on its own.
+    end = last
+    while end + 1 < len(sentence.tokens) and end - first < QUOTE_WORDS - 4:
+        end += 1
+        if sentence.words[sentence.origin[end]].endswith((",", ";", ":")):
+            break
+    return sentence.quote(first, end)
 
 
 def _matches_any(phrases: tuple[Phrase, ...], sentence: Sentence) -> bool:
