@@ -85,7 +85,8 @@ _HALLUCINATIONS = re.compile(
 # Frames in which the agent names the customer's feelings rather than showing their own.
 _EMPATHY_FRAME = re.compile(
     r"\b(?:understand|hear|sorry|apologi[sz]e|imagine|must be|must have|sounds|can see|i'd|that's really|"
-    r"feel the same|in your (?:shoes|place|position)|would be|get why|no wonder)\b"
+    r"feel the same|in your (?:shoes|place|position)|would be|get why|no wonder|why you|"
+    r"would make (?:me|anyone)|makes sense)\b"
 )
 # Words that name the customer's trouble; from the agent they describe, they do not judge.
 _PROBLEM_WORDS = re.compile(
