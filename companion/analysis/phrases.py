@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from companion.analysis.heard_words import VOCABULARY, TokenIndex
 
 _CONTRACTIONS = {
     "i'm": "i am",
@@ -44,19 +45,6 @@ _CONTRACTIONS = {
     "ive": "i have",
 }
 _SUFFIXES = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"))
-# Words a small recogniser confuses for each other; matched as equals.
-_HOMOPHONES = (
-    {"hear", "here"},
-    {"to", "too", "two"},
-    {"for", "four"},
-    {"right", "write"},
-    {"know", "no"},
-    {"your", "you"},
-    {"their", "there"},
-    {"weight", "wait"},
-    {"see", "sea"},
-)
-_HOMOPHONE_OF = {w: frozenset(group) for group in _HOMOPHONES for w in group}
 _LIGHT_WORDS = "i you a an the to is are that it of for me my your and so do be am this we"
 _LIGHT = frozenset(_LIGHT_WORDS.split())
 _WORD = re.compile(r"[a-z0-9']+")
@@ -74,7 +62,6 @@ _AUXILIARIES = _words("can could would will did do does have has is was were are
 _PRONOUNS = _words("you it there they he she we i your the this that")
 _WH_WORDS = _words("what when where which who why how")
 GAP = 4
-LONG_WORD = 8  # cue words this long may be heard split in two
 MIN_SCORE = 0.78
 
 
@@ -153,105 +140,6 @@ def opens_question(tokens: list[str] | tuple[str, ...]) -> bool:
     return first in _WH_WORDS and (
         second in _AUXILIARIES or (first == "how" and second in ("long", "often", "many", "much"))
     )
-
-
-def sound_key(word: str) -> str:
-    """A rough sound key: first letter, then consonants with doubles and silent letters folded."""
-    if not word:
-        return ""
-    word = word.replace("ph", "f").replace("ck", "k").replace("gh", "")
-    head, tail = word[0], word[1:]
-    tail = re.sub(r"[aeiouyhw]", "", tail)
-    tail = re.sub(r"(.)\1+", r"\1", tail)
-    return head + tail
-
-
-def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
-@lru_cache(maxsize=65536)
-def word_similarity(token: str, cue: str) -> float:
-    """How well a heard token stands for a cue word (0..1); short words must match exactly."""
-    if token == cue:
-        return 1.0
-    if cue.endswith("*"):
-        return 1.0 if token.startswith(cue[:-1]) and len(cue) > 2 else 0.0
-    if cue.startswith("*"):
-        return 1.0 if token.endswith(cue[1:]) and len(token) > len(cue) + 1 else 0.0
-    if cue in _HOMOPHONE_OF and token in _HOMOPHONE_OF[cue]:
-        return 0.9
-    if len(cue) < 4 or len(token) < 3:
-        return 0.0
-    longest = max(len(token), len(cue))
-    if abs(len(token) - len(cue)) > 3:
-        return 0.0
-    ratio = 1.0 - edit_distance(token, cue) / longest
-    # A looser sound-alike rule was tried and dropped: it took "seeing" for "saying".
-    return ratio if ratio >= 0.75 else 0.0
-
-
-class Vocabulary:
-    """Every word any cue uses; for a heard token, the cue words it may stand for.
-
-    A sentence is looked up once per token instead of once per cue word, and a
-    token's matches are remembered, so coaching stays a small share of the time
-    spent transcribing.
-    """
-
-    def __init__(self) -> None:
-        self.words: set[str] = set()
-        self.by_length: dict[int, list[str]] = {}
-        self.wildcards: list[str] = []
-        self._cache: dict[str, dict[str, float]] = {}
-
-    def add(self, word: str) -> None:
-        if word in self.words:
-            return
-        self.words.add(word)
-        self._cache.clear()
-        if "*" in word:
-            self.wildcards.append(word)
-        else:
-            self.by_length.setdefault(len(word), []).append(word)
-
-    def matches(self, token: str) -> dict[str, float]:
-        found = self._cache.get(token)
-        if found is not None:
-            return found
-        found = {}
-        if token in self.words:
-            found[token] = 1.0
-        for word in _HOMOPHONE_OF.get(token, ()):
-            if word in self.words and word != token:
-                found[word] = 0.9
-        for word in self.wildcards:
-            if word_similarity(token, word):
-                found[word] = 1.0
-        if len(token) >= 3:
-            letters = set(token)
-            for length in range(max(4, len(token) - 3), len(token) + 4):
-                allowed = int(max(length, len(token)) * 0.25)  # edits within the 0.75 ratio
-                for word in self.by_length.get(length, ()):
-                    # Cheap bound before the edit distance: letters only one side has.
-                    if word in found or len(letters.symmetric_difference(word)) > 2 * allowed:
-                        continue
-                    sim = word_similarity(token, word)
-                    if sim:
-                        found[word] = sim
-        if len(self._cache) > 50_000:
-            self._cache.clear()
-        self._cache[token] = found
-        return found
-
-
-VOCABULARY = Vocabulary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +222,7 @@ class Phrase:
     def find(self, tokens: tuple[str, ...] | TokenIndex) -> Match | None:
         """The best occurrence scoring at least MIN_SCORE, or None."""
         index = tokens if isinstance(tokens, TokenIndex) else TokenIndex(tokens)
-        hits = [index.slot_hits(slot) for slot in self.slots]
+        hits = [index.slot_hits(slot.words) for slot in self.slots]
         # Cheap bound first: most cues share no word with a given sentence.
         empty = [s for s, h in zip(self.slots, hits, strict=True) if not h and not s.optional]
         if len(empty) > 1 or (empty and self.required_places < 4):
@@ -371,32 +259,3 @@ class Phrase:
             if value >= MIN_SCORE and (best is None or (value, -first) > (best.score, -best.first)):
                 best = Match(value, first, last)
         return best
-
-
-class TokenIndex:
-    """Where each cue word is heard in one sentence, worked out once and shared by all cues."""
-
-    def __init__(self, tokens: tuple[str, ...]) -> None:
-        self.tokens = tokens
-        self._at: dict[str, dict[int, tuple[float, int]]] = {}
-        for k, token in enumerate(tokens):
-            for word, sim in VOCABULARY.matches(token).items():
-                self._at.setdefault(word, {})[k] = (sim, 1)
-        for k in range(len(tokens) - 1):
-            # The recogniser splits words ("under stand", "call back").
-            for word, sim in VOCABULARY.matches(tokens[k] + tokens[k + 1]).items():
-                if len(word) >= LONG_WORD and "*" not in word:
-                    self._at.setdefault(word, {}).setdefault(k, (sim, 2))
-        self._slots: dict[tuple[str, ...], dict[int, tuple[float, int]]] = {}
-
-    def slot_hits(self, slot: Slot) -> dict[int, tuple[float, int]]:
-        """Token position -> (similarity, how many tokens it spans) for one place of a cue."""
-        found = self._slots.get(slot.words)
-        if found is None:
-            found = {}
-            for word in slot.words:
-                for k, hit in self._at.get(word, {}).items():
-                    if k not in found or hit[0] > found[k][0]:
-                        found[k] = hit
-            self._slots[slot.words] = found
-        return found
