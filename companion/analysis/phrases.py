@@ -137,9 +137,12 @@ def opens_question(tokens: list[str] | tuple[str, ...]) -> bool:
     first, second = rest[0], rest[1]
     if first in _AUXILIARIES and second in _PRONOUNS:
         return True
-    return first in _WH_WORDS and (
-        second in _AUXILIARIES or (first == "how" and second in ("long", "often", "many", "much"))
-    )
+    if first not in _WH_WORDS:
+        return False
+    if second in _AUXILIARIES or (first == "how" and second in ("long", "often", "many", "much")):
+        return True
+    # "What date did ...", "Which card was ..."; but not "What I can do is ..."
+    return second not in _PRONOUNS and len(rest) > 2 and rest[2] in _AUXILIARIES
 
 
 @dataclass(frozen=True, slots=True)

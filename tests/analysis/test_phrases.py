@@ -67,3 +67,23 @@ def test_sentences_know_questions_without_a_question_mark() -> None:
     first, second = split_sentences("I see. when did it start")
     assert not first.question
     assert second.question
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("And did the person you spoke to give you a reference number.", True),  # the recogniser's full stop
+        ("What date did they leave your account.", True),
+        ("How long has it been down.", True),
+        ("What I can do is send a new one.", False),
+        ("When it arrived, the box was open.", False),
+        ("I see.", False),
+    ],
+)
+def test_questions_are_known_by_how_they_open(text: str, question: bool) -> None:
+    assert split_sentences(text)[0].question is question
+
+
+def test_split_words_join_only_for_long_cue_words() -> None:
+    assert find("backend", "It is a back end problem") is None  # "back and" must not read as jargon
+    assert find("understand", "I under stand you") == "under stand"
