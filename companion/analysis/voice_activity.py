@@ -103,7 +103,17 @@ class VoiceActivity:
         if not self.talking:
             self.talking = True
             self.onset = t
-        self.last_voice = max(self.last_voice or t, t)
+        # The detector announces speech a quarter second or more after its onset;
+        # the readings since then were heard while the speaker was not yet "talking".
+        gate = self.gate()
+        heard = t
+        for i in range(len(self.trace.times) - 1, -1, -1):
+            if self.trace.times[i] <= t:
+                break
+            if self.trace.dbfs[i] >= gate:
+                heard = self.trace.times[i]
+                break
+        self.last_voice = max(self.last_voice or heard, heard)
 
     def level(self, t: float, dbfs: float) -> bool:
         """Take a reading; return True if this reading ended the speaker's speech."""
