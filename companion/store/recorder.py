@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import queue
 import tempfile
 import threading
@@ -27,9 +28,10 @@ from companion.errors import StoreError
 from companion.events import CallEnded, CallStarted, Event, Level
 from companion.store import event_codec
 from companion.store.audio_file import AudioWriter
-from companion.store.db import SessionStore, new_uid, now_iso
+from companion.store.db import SessionStore, new_uid
 from companion.store.records import SessionInfo
 from companion.store.redact import redact_event
+from companion.store.rows import now_iso
 from companion.store.session_lock import SessionLock
 
 log = logging.getLogger(__name__)
@@ -240,6 +242,7 @@ class SessionRecorder:
                 if ended is not None:
                     f.write(json.dumps({"ended": ended}) + "\n")
                 f.flush()
+                os.fsync(f.fileno())  # the spool is the last copy: make it survive a power cut
             self._spool = path
         except OSError as exc:
             log.warning("cannot write the spool file either (%s); the call's events stay in memory", exc)

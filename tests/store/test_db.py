@@ -7,8 +7,9 @@ import pytest
 
 from companion.errors import StoreError
 from companion.events import Utterance
-from companion.store.db import SessionStore, new_uid, now_iso
+from companion.store.db import SessionStore, new_uid
 from companion.store.records import SessionInfo
+from companion.store.rows import now_iso
 from companion.store.schema import MIGRATIONS, migrate
 from tests.store.calls import PLAYBOOK, internet_outage_events
 
@@ -56,6 +57,10 @@ def test_full_text_search_finds_sessions_and_utterances(tmp_path: Path) -> None:
         assert [s.id for s in store.sessions(search="parcel")] == [second]
         assert [s.id for s in store.sessions(search="arriv")] == [second]  # the last word is a prefix
         assert {s.id for s in store.sessions()} == {first, second}
+        assert [s.id for s in store.sessions(agent="Sam")] == [second]
+        assert [s.id for s in store.sessions(search="router", agent="Sam")] == []
+        today = now_iso()[:10]
+        assert len(store.sessions(since=today)) == 2 and store.sessions(until=today) == []
         assert store.sessions(search="refrigerator") == []
         with pytest.raises(StoreError, match="no words"):
             store.search("  ?! ")

@@ -26,8 +26,10 @@ def test_a_recorded_call_is_kept_whole(recorded_call: RecordedCall) -> None:
     assert s.utterances == len(utterances) == len(recorded_call.turns)
     text = " ".join(u.text for u in utterances)
     reference = " ".join(t.text for t in recorded_call.turns if "card" not in t.text)
-    spoken = " ".join(u.text for u in utterances if "card" not in u.text.lower())
-    assert speech.word_error_rate(reference, spoken) < 0.25
+    # In call order: the engine may finish a short turn before a longer earlier one.
+    in_order = sorted(utterances, key=lambda u: u.start)
+    spoken = " ".join(u.text for u in in_order if "card" not in u.text.lower())
+    assert speech.word_error_rate(reference, spoken) < 0.25, (reference, spoken)
     assert CARD in text and "1111" not in text and "1-1-1" not in text
 
 
