@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class WindowOptions:
     demo: bool = False
+    call: bool = False  # start a live call at launch
     screenshot: Path | None = None
     quit_after: float | None = None
     compact: bool | None = None
@@ -57,6 +58,8 @@ def run_window(options: WindowOptions) -> int:
     window.show()
     if options.demo:
         QTimer.singleShot(0, window.start_demo)
+    elif options.call:
+        QTimer.singleShot(0, window.start_call)
     result = {"code": 0}
     if options.quit_after is not None:
 
