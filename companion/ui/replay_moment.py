@@ -13,12 +13,11 @@ import bisect
 from collections.abc import Sequence
 
 from companion.analysis.state import CallState, fold
-from companion.events import Event, Utterance
+from companion.events import Event
 
 
-def current_utterance(utterances: Sequence[Utterance], t: float) -> int | None:
-    """Index (in ``utterances``, sorted by start) of the line being heard at ``t``: the last one begun."""
-    starts = [u.start for u in utterances]
+def current_utterance(starts: Sequence[float], t: float) -> int | None:
+    """Index of the line being heard at ``t`` (the last one begun), given the lines' sorted start times."""
     i = bisect.bisect_right(starts, t + 1e-6) - 1
     return i if i >= 0 else None
 

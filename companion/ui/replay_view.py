@@ -80,6 +80,7 @@ class ReplayView(QWidget):
         self.moments = MomentIndex(())
         self.state = CallState()
         self.position = 0.0
+        self._starts: list[float] = []  # utterance starts, in the transcript's order
 
         self.player = ReplayPlayer(self)
         self.title = QLabel()
@@ -186,6 +187,7 @@ class ReplayView(QWidget):
         self.steps_panel.set_steps(self.steps)
         self.moments = MomentIndex(session.events)
         self.transcript.set_utterances(session.utterances)
+        self._starts = [u.start for u in self.transcript.utterances]
         self.chart.show_call(session.events, s.duration)
         self.timeline.set_call(session.events, s.duration)
         self._show_notes()
@@ -215,7 +217,7 @@ class ReplayView(QWidget):
         self.timeline.set_position(t)
         self.chart.set_cursor(t)
         self.notes.set_moment(t)
-        self.transcript.highlight(current_utterance(self.transcript.utterances, t))
+        self.transcript.highlight(current_utterance(self._starts, t))
         state, changed = self.moments.state_at(t)
         if changed:
             self.state = state

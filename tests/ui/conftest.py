@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from companion.analysis.coach import coach_for
 from companion.analysis.playbook import load_playbook
@@ -21,7 +22,9 @@ from companion.events import Event
 from companion.pipeline import CallPipeline
 from companion.store.db import SessionStore
 from companion.store.recorder import RecorderSettings, SessionRecorder
+from companion.ui import resources
 from companion.ui.settings import Settings
+from companion.ui.theme import apply_theme
 from tests import speech
 
 # A broadband outage: upset at first, empathy, a fix, calmer at the end.
@@ -35,6 +38,9 @@ OUTAGE_CALL = [
     ("agent", "I will send an engineer tomorrow morning and credit your account for the two days."),
     ("customer", "Thank you, that is great, I really appreciate it."),
 ]
+
+# Two lines, for tests that only need a call to exist (a window's call, an import).
+SHORT_CALL = [("agent", "Hello, this is Dana from Fibrelink."), ("customer", "Hi, my router keeps dropping.")]
 
 
 @dataclass
@@ -90,3 +96,10 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
         Path(keep).mkdir(parents=True, exist_ok=True)
         return Path(keep)
     return tmp_path_factory.mktemp("shots")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _window_look(qapp: QApplication) -> None:
+    """The app's own resources and light theme, so widgets (and screenshots) look as users see them."""
+    resources.load()
+    apply_theme(qapp, "light")

@@ -12,7 +12,8 @@ from companion.cli import main as cli_main
 from companion.store.db import SessionStore
 from companion.ui.library_view import LibraryView
 from companion.ui.session_table import COL_AGENT, COL_ALERTS, COL_DURATION, COL_MISSED, COL_SENTIMENT, COL_TITLE
-from tests.ui.conftest import StoredCall
+from tests import speech
+from tests.ui.conftest import SHORT_CALL, StoredCall
 from tests.ui.pdf_pages import ink_fraction, render_first_page
 
 
@@ -122,14 +123,13 @@ def test_a_bundle_round_trip_without_duplicates_and_a_damaged_bundle(
     assert other.model.rowCount() == 1
 
 
-def test_importing_a_recording_shows_progress_and_can_be_cancelled(
-    stored_call: StoredCall, qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_importing_a_recording_shows_progress_and_can_be_cancelled(qtbot: QtBot, tmp_path: Path, espeak: None) -> None:
+    wav, _ = speech.synthesize_call(SHORT_CALL)
     view = _library(qtbot, tmp_path / "store")
     progress: list[float] = []
 
     # Cancelled as soon as it reports progress: nothing is kept.
-    job = view.import_recording(stored_call.wav)
+    job = view.import_recording(wav)
     assert job is not None and view.cancel_button.isVisibleTo(view)
     job.signals.progress.connect(lambda f: view.cancel_import())
     with qtbot.waitSignal(view.import_failed, timeout=60_000) as failed:
@@ -138,14 +138,16 @@ def test_importing_a_recording_shows_progress_and_can_be_cancelled(
     with SessionStore(tmp_path / "store") as store:
         assert store.sessions() == []
 
-    job = view.import_recording(stored_call.wav)
+    job = view.import_recording(wav)
     assert job is not None
     job.signals.progress.connect(progress.append)
     with qtbot.waitSignal(view.import_finished, timeout=90_000) as finished:
         pass
     assert progress and progress[-1] >= 0.99 and progress == sorted(progress)
     assert view.model.rowCount() == 1 and view.selected_session_id() == finished.args[0]
-    assert _cell(view, 0, COL_TITLE) == stored_call.wav.stem
+    assert _cell(view, 0, COL_TITLE) == wav.stem
     with SessionStore(tmp_path / "store") as store:
-        texts = " ".join(u.text for u in store.search("engineer"))
-    assert "engineer" in texts.lower()
+        texts = " ".join(u.text for u in store.search("Dana"))
+        summary = store.session(finished.args[0])
+    assert "dana" in texts.lower()
+    assert summary.audio is not None and summary.audio.exists() and summary.playbook_steps

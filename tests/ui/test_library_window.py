@@ -15,8 +15,7 @@ from companion.ui.main_window import MainWindow
 from companion.ui.sessions_entry import install_sessions
 from companion.ui.settings import Key, Settings
 from tests import speech
-
-SHORT_CALL = [("agent", "Hello, this is Dana from Fibrelink."), ("customer", "Hi, my router keeps dropping.")]
+from tests.ui.conftest import SHORT_CALL
 
 
 @pytest.fixture

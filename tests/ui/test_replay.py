@@ -83,6 +83,8 @@ def test_seeking_shows_what_the_agent_saw_at_that_moment(stored_call: StoredCall
     qtbot.mouseClick(view.timeline, Qt.MouseButton.LeftButton, pos=QPoint(timeline_x, 30))
     assert abs(view.position - 12.0) < view.timeline.duration / view.timeline.width() * 2
     _assert_moment(view, stored_call, view.position)
+    # Rows added to a visible panel are shown by Qt's event loop: the playbook must really be on screen.
+    qtbot.waitUntil(lambda: all(row.isVisible() for row in view.steps_panel.rows.values()), timeout=2000)
     view.grab().save(str(shots / "replay.png"))
     store.close()
 
