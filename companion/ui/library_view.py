@@ -92,6 +92,7 @@ class LibraryView(QWidget):
         self.store: SessionStore | None = None
         self.job: ImportRecordingJob | None = None
         self.all_rows: list[SessionSummary] = []
+        self._showing_search = False  # the status line holds a search's count, to clear with the search
 
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText("Search what was said in every call…")
@@ -198,6 +199,9 @@ class LibraryView(QWidget):
         else:
             if text:
                 self.show_status(f"{len(self.all_rows)} call(s) where someone said “{text}”")
+            elif self._showing_search:
+                self.show_status("")
+        self._showing_search = bool(text)
         self._fill_agents()
         self._apply_filters()
 

@@ -51,6 +51,7 @@ def test_the_library_lists_searches_and_filters(stored_call: StoredCall, qtbot: 
     qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=2000)
     view.search_box.setText("")
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=2000)
+    assert view.status.text() == ""  # the search's count went with the search
 
     # Filters narrow what the query gave.
     view.filter_box.setCurrentText("Recovered after a crash")
