@@ -64,6 +64,7 @@ EXPORTS = (
     ("Scorecard (PDF)", "pdf"),
     ("Session bundle, to share", "bundle"),
 )
+CHANNEL_MAPS = (("Agent on the left", "left"), ("Agent on the right", "right"))
 AUDIO_FILES = "Recordings (*.wav *.flac *.mp3 *.ogg *.opus *.m4a);;All files (*)"
 
 
@@ -91,6 +92,7 @@ class LibraryView(QWidget):
         self.redact = redact
         self.store: SessionStore | None = None
         self.job: ImportRecordingJob | None = None
+        self.last_job: ImportRecordingJob | None = None  # kept until its pool thread has surely let go
         self.all_rows: list[SessionSummary] = []
         self._showing_search = False  # the status line holds a search's count, to clear with the search
 
@@ -132,6 +134,10 @@ class LibraryView(QWidget):
         self.table.addAction(open_action)
         self.import_button = QPushButton("Import recording…")
         self.import_button.clicked.connect(self._choose_recording)
+        self.channel_box = QComboBox()
+        for label, channel in CHANNEL_MAPS:
+            self.channel_box.addItem(label, channel)
+        self.channel_box.setToolTip("Which side of a stereo recording is the agent (mono files hold both voices)")
         self.bundle_button = QPushButton("Import bundle…")
         self.bundle_button.clicked.connect(self._choose_bundle)
         self.export_button = QToolButton()
@@ -156,7 +162,7 @@ class LibraryView(QWidget):
         filters.addWidget(self.filter_box)
         filters.addWidget(self.agent_box)
         actions = QHBoxLayout()
-        for widget in (self.open_button, self.export_button, self.import_button, self.bundle_button):
+        for widget in (self.open_button, self.export_button, self.import_button, self.channel_box, self.bundle_button):
             actions.addWidget(widget)
         actions.addStretch(1)
         actions.addWidget(self.progress)
@@ -253,7 +259,7 @@ class LibraryView(QWidget):
     def _choose_recording(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a call recording", "", AUDIO_FILES)
         if path:
-            self.import_recording(Path(path))
+            self.import_recording(Path(path), self.channel_box.currentData())
 
     def import_recording(self, path: Path, agent_channel: str | None = None) -> ImportRecordingJob | None:
         """Analyse a recording on the thread pool and store it as a session."""
@@ -264,7 +270,7 @@ class LibraryView(QWidget):
         job.signals.progress.connect(self._on_import_progress)
         job.signals.finished.connect(self._on_import_finished)
         job.signals.failed.connect(self._on_import_failed)
-        self.job = job
+        self.job = self.last_job = job
         self._set_importing(True)
         self.show_status(f"Importing {path.name}: the call is transcribed and coached as if it were live…")
         QThreadPool.globalInstance().start(job)

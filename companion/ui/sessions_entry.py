@@ -72,6 +72,9 @@ class SessionsEntry(QObject):
         if self.sessions_window is not None:
             self.sessions_window.library.refresh()
 
+    def _remember_reviewer(self, _kind: str, author: str, _text: str) -> None:
+        self.window.settings.set(Key.REVIEWER, author)
+
     def open_sessions(self) -> None:
         """Show the library in its own window (made on first use)."""
         if self.sessions_window is None:
@@ -81,13 +84,15 @@ class SessionsEntry(QObject):
             self.sessions_window = SessionsWindow(
                 self.store_dir,
                 catalogue=self.window.live.steps,
-                recorder_settings=RecorderSettings(agent=s.text(Key.AGENT_NAME), redact=s.flag(Key.REDACT)),
+                # An imported recording is not necessarily this user's call: no agent name is assumed.
+                recorder_settings=RecorderSettings(redact=s.flag(Key.REDACT)),
                 playbook=s.text(Key.PLAYBOOK),
                 reviewer=s.text(Key.REVIEWER) or s.text(Key.AGENT_NAME),
                 redact=s.flag(Key.REDACT),
                 parent=self.window,
             )
             self.sessions_window.set_dark(self.window.dark)
+            self.sessions_window.replay.notes.note_requested.connect(self._remember_reviewer)
         else:
             self.sessions_window.library.refresh()
         self.sessions_window.show()

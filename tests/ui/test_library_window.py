@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psutil
 import pytest
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
@@ -47,6 +48,7 @@ def test_a_call_run_by_the_window_becomes_a_session(
     assert isinstance(events[0], CallStarted)
     heard = " ".join(e.text for e in events if isinstance(e, Utterance)).lower()
     assert "dana" in heard and "hello" in heard
+    assert psutil.Process().net_connections(kind="inet") == []  # the call went nowhere
     # The live view saw the same utterances the store kept.
     assert [e for e in window.last_events if isinstance(e, Utterance)] == [
         e for e in events if isinstance(e, Utterance)
@@ -56,6 +58,13 @@ def test_a_call_run_by_the_window_becomes_a_session(
     sessions = entry.sessions_window
     assert sessions is not None and sessions.isVisible()
     assert sessions.library.model.rowCount() == 1
+    # The reviewer's name is remembered for the next note.
+    assert sessions.open_session(entry.keeper.last_session_id)
+    sessions.replay.notes.author.setText("Lee")
+    sessions.replay.notes.text.setPlainText("Greeting was clear.")
+    sessions.replay.notes.add_button.click()
+    assert window.settings.text(Key.REVIEWER) == "Lee"
+    sessions.show_library()
     sessions.grab().save(str(shots / "sessions-window.png"))
     sessions.close()
 

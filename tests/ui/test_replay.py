@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psutil
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from companion.analysis.state import fold
 from companion.events import NextStep, StepDone, Utterance
-from companion.store.db import SessionStore
+from companion.store.db import SessionStore, new_uid, now_iso
+from companion.store.records import SessionInfo
 from companion.ui.coaching import load_coaching
 from companion.ui.replay_view import ReplayView
 from companion.ui.sessions_window import SessionsWindow
@@ -98,6 +100,8 @@ def test_playing_moves_every_panel_and_the_controls_work(stored_call: StoredCall
     view.transport.play_button.click()
     assert view.player.playing and "Pause" in view.transport.play_button.text()
     qtbot.waitUntil(lambda: view.position > 5.0, timeout=8000)
+    # Privacy: the replay (Qt Multimedia and all) opens no network connection of any kind.
+    assert psutil.Process().net_connections(kind="inet") == []
     view.transport.play_button.click()
     assert not view.player.playing
     _assert_moment(view, stored_call, view.position)
@@ -157,3 +161,25 @@ def test_the_sessions_window_opens_a_replay_and_returns(stored_call: StoredCall,
     window.back_button.click()
     assert window.pages.currentIndex() == 0
     window.close()
+
+
+def test_a_session_without_audio_replays_silently_on_its_transcript(
+    stored_call: StoredCall, qtbot: QtBot, tmp_path: Path
+) -> None:
+    with SessionStore(tmp_path / "store") as store:
+        sid = store.create_session(SessionInfo(new_uid(), now_iso(), agent="Dana", title="No sound"))
+        store.append_events(sid, list(enumerate(stored_call.events)))
+        store.finish_session(sid, 34.0)
+    view = ReplayView(load_coaching("").steps)
+    qtbot.addWidget(view)
+    store = SessionStore(tmp_path / "store")
+    assert view.load(store, sid)
+    assert not view.player.has_audio and "no stored audio" in view.banner.text()
+    view.seek(20.0)
+    _assert_moment(view, stored_call, 20.0)
+    view.player.set_rate(2.0)
+    view.player.play()
+    qtbot.waitUntil(lambda: view.position > 20.5, timeout=3000)
+    view.player.pause()
+    _assert_moment(view, stored_call, view.position)
+    store.close()
