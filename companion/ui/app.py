@@ -53,6 +53,10 @@ def run_window(options: WindowOptions) -> int:
     settings = Settings(*options.settings_scope) if options.settings_scope else Settings()
     dark = apply_theme(app, options.theme or settings.text(Key.THEME))
     window = MainWindow(settings, audible=options.audible and options.screenshot is None, dark=dark)
+    from companion.ui.sessions_entry import install_sessions
+    from companion.ui.store_location import store_dir
+
+    window.sessions = install_sessions(window, store_dir(settings))
     if options.compact is not None:
         window.compact_action.setChecked(options.compact)
     window.show()

@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
     """Start and stop calls, switch to compact mode, and show the live view."""
 
     call_started = Signal()
+    call_starting = Signal(object)  # the CallSession, before its pipeline runs: attach listeners here
     call_finished = Signal(str)
 
     def __init__(self, settings: Settings, audible: bool = True, dark: bool = False) -> None:
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         self.session = CallSession(source, self._engine_settings(), coaching.coach, parent=self)
         self.session.bridge.event_ready.connect(self.live.apply)
         self.session.bridge.finished.connect(self._on_call_finished)
+        self.call_starting.emit(self.session)
         self.session.start()
         if self.playback is not None:
             self.playback.play()
