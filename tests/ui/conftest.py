@@ -131,7 +131,5 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _window_look(qapp: QApplication) -> None:
+def _window_look(ui_resources: None) -> None:
     """The app's own resources and light theme, so widgets (and screenshots) look as users see them."""
-    resources.load()
-    apply_theme(qapp, "light")
