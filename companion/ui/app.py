@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class WindowOptions:
     demo: bool = False
+    call: bool = False  # start a live call at launch
     screenshot: Path | None = None
     quit_after: float | None = None
     compact: bool | None = None
@@ -52,11 +53,17 @@ def run_window(options: WindowOptions) -> int:
     settings = Settings(*options.settings_scope) if options.settings_scope else Settings()
     dark = apply_theme(app, options.theme or settings.text(Key.THEME))
     window = MainWindow(settings, audible=options.audible and options.screenshot is None, dark=dark)
+    from companion.ui.sessions_entry import install_sessions
+    from companion.ui.store_location import store_dir
+
+    window.sessions = install_sessions(window, store_dir(settings))
     if options.compact is not None:
         window.compact_action.setChecked(options.compact)
     window.show()
     if options.demo:
         QTimer.singleShot(0, window.start_demo)
+    elif options.call:
+        QTimer.singleShot(0, window.start_call)
     result = {"code": 0}
     if options.quit_after is not None:
 

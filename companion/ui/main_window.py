@@ -20,7 +20,7 @@ from companion.audio.files import FileSource
 from companion.audio.sources import Source
 from companion.errors import CompanionError
 from companion.pipeline import EngineSettings
-from companion.ui.bridge import CallSession
+from companion.ui.bridge import CallSession, warm_up
 from companion.ui.coaching import load_coaching
 from companion.ui.demo import DEMO_CALL, DemoPlayback
 from companion.ui.live_view import LiveView
@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
     """Start and stop calls, switch to compact mode, and show the live view."""
 
     call_started = Signal()
+    call_starting = Signal(object)  # the CallSession, before its pipeline runs: attach listeners here
     call_finished = Signal(str)
 
     def __init__(self, settings: Settings, audible: bool = True, dark: bool = False) -> None:
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self._watch.setInterval(SESSION_POLL_MS)
         self._watch.timeout.connect(self._on_watch)
         self.set_dark(dark)
+        self.warm_up_thread = warm_up(self._engine_settings())
         self._restore_geometry()
         if settings.flag(Key.COMPACT):
             self.compact_action.setChecked(True)
@@ -72,9 +74,7 @@ class MainWindow(QMainWindow):
     def _action(self, icon: str, text: str, shortcut: Shortcut, slot, checkable: bool = False) -> QAction:
         action = QAction(QIcon(f":/icons/{icon}.svg"), text, self)
         action.setShortcut(QKeySequence(shortcut.value))
-        action.setToolTip(
-            f"{text} ({QKeySequence(shortcut.value).toString(QKeySequence.SequenceFormat.NativeText)})"
-        )
+        action.setToolTip(f"{text} ({QKeySequence(shortcut.value).toString(QKeySequence.SequenceFormat.NativeText)})")
         action.setCheckable(checkable)
         (action.toggled if checkable else action.triggered).connect(slot)
         # Added to the window too, so shortcuts work while the toolbar is hidden (compact mode).
@@ -132,9 +132,7 @@ class MainWindow(QMainWindow):
 
             devices = list_input_devices()
             if not devices:
-                raise CompanionError(
-                    "no audio input device found: plug in a headset or choose one in Settings"
-                )
+                raise CompanionError("no audio input device found: plug in a headset or choose one in Settings")
             agent = devices[0].index
         return LiveSource(agent, customer, channel if customer is None else None)
 
@@ -161,10 +159,10 @@ class MainWindow(QMainWindow):
         if coaching.problem:
             self.live.show_error(coaching.problem)
         self.live.set_steps(coaching.steps)
-        engine = EngineSettings(model=ModelSettings(name=self.settings.text(Key.MODEL) or "bundled"))
-        self.session = CallSession(source, engine, coaching.coach, parent=self)
+        self.session = CallSession(source, self._engine_settings(), coaching.coach, parent=self)
         self.session.bridge.event_ready.connect(self.live.apply)
         self.session.bridge.finished.connect(self._on_call_finished)
+        self.call_starting.emit(self.session)
         self.session.start()
         if self.playback is not None:
             self.playback.play()
@@ -175,6 +173,9 @@ class MainWindow(QMainWindow):
         self.state_label.setText(f"In call: {source.description}")
         self.call_started.emit()
         return True
+
+    def _engine_settings(self) -> EngineSettings:
+        return EngineSettings(model=ModelSettings(name=self.settings.text(Key.MODEL) or "bundled"))
 
     def stop_call(self) -> None:
         if self.session is None:
@@ -228,6 +229,9 @@ class MainWindow(QMainWindow):
         self.toolbar.setVisible(not compact)
         self.statusBar().setVisible(not compact)
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
+        self.show()  # changing window flags hides a window
+        self.activateWindow()  # and the agent's next shortcut must still reach it
+        self.layout().activate()  # the hidden parts must stop counting before the resize
         if compact:
             saved = self.settings.blob(Key.COMPACT_GEOMETRY)
             if saved is None or not self.restoreGeometry(saved):
@@ -237,7 +241,6 @@ class MainWindow(QMainWindow):
         else:
             self.resize(DEFAULT_SIZE)
         self.settings.set(Key.COMPACT, compact)
-        self.show()  # changing window flags hides a window
 
     def open_settings(self) -> None:
         from companion.ui.settings_dialog import SettingsDialog

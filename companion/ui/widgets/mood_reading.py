@@ -25,15 +25,17 @@ class MoodReading(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("MoodReading")
+        self.setWordWrap(True)  # a narrow compact window wraps rather than widening the window
         self.mood = "neutral"
         self.escalated = False
-        self._set("neutral", "Customer mood: waiting for the customer to speak")
+        self._set("neutral", "Customer: not heard yet")
 
     def add_point(self, point: SentimentPoint) -> None:
         if not is_customer(point):
             return
         word = mood_word(point.smoothed)
-        escalated = "  ⚠ escalated" if self.escalated and word == "negative" else ""
+        calming = point.trend >= TREND_PER_MIN
+        escalated = "  ⚠ escalated" if self.escalated and word == "negative" and not calming else ""
         self._set(
             word,
             f"Customer: {WORDS[word]}  {point.smoothed:+.2f}  {trend_arrow(point.trend)}{escalated}",
@@ -44,7 +46,7 @@ class MoodReading(QLabel):
 
     def clear_call(self) -> None:
         self.escalated = False
-        self._set("neutral", "Customer mood: waiting for the customer to speak")
+        self._set("neutral", "Customer: not heard yet")
 
     def _set(self, mood: str, text: str) -> None:
         self.setText(text)

@@ -106,9 +106,7 @@ class TranscriptView(QTextBrowser):
             text = partial.text.rstrip(" .…") + " …"
             self._write_line(cursor, partial.speaker, partial.start, text, provisional=True)
 
-    def _write_line(
-        self, cursor: QTextCursor, speaker: Speaker, start: float, text: str, provisional: bool
-    ) -> None:
+    def _write_line(self, cursor: QTextCursor, speaker: Speaker, start: float, text: str, provisional: bool) -> None:
         colours = COLOURS[self._dark]
         if cursor.position() > 0:
             cursor.insertBlock()
