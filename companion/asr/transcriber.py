@@ -64,6 +64,14 @@ class Transcriber:
         self._working: set[Key] = set()  # segments being recognised now (any kind but partial)
         self._speakers_in_final: set[Speaker] = set()
         self._busy = 0
+        # Finals are released in the order their segments ended (the order they were
+        # submitted), so a short reply recognised quickly never overtakes the long
+        # line before it: the coach reads the call in the order it was spoken.
+        self._final_seq: dict[int, int] = {}
+        self._submitted = 0
+        self._released = 0
+        self._finished: dict[int, Recognised] = {}
+        self._release_lock = threading.Lock()
         self._stopping = False
         self._error: BaseException | None = None
         workers = max(1, settings.workers)
@@ -78,6 +86,8 @@ class Transcriber:
         key = (request.speaker, request.segment)
         with self._cond:
             if request.kind == "final":
+                self._final_seq[id(request)] = self._submitted
+                self._submitted += 1
                 self._finals.append(request)
                 self._closed.add(key)
                 self._prefinals.pop(key, None)
@@ -167,14 +177,29 @@ class Transcriber:
             with self._cond:
                 cached = self._cache.pop(key, None)
             if cached is not None and cached[0] == len(job.audio):
-                self._on_result(Recognised(job, cached[1], cached[2]))
+                self._release(job, Recognised(job, cached[1], cached[2]))
                 return
         text, words = self.recognise(job.audio, job.audio_t0, final=job.kind != "partial")
         if job.kind == "prefinal":
             with self._cond:
                 self._cache[key] = (len(job.audio), text, words)
             return
-        self._on_result(Recognised(job, text, words))
+        if job.kind == "final":
+            self._release(job, Recognised(job, text, words))
+        else:
+            self._on_result(Recognised(job, text, words))
+
+    def _release(self, job: SegmentAudio, result: Recognised) -> None:
+        """Hand over this final and any later ones it was holding back, in spoken order."""
+        with self._release_lock:
+            with self._cond:
+                self._finished[self._final_seq.pop(id(job))] = result
+                ready = []
+                while self._released in self._finished:
+                    ready.append(self._finished.pop(self._released))
+                    self._released += 1
+            for item in ready:
+                self._on_result(item)
 
     def recognise(self, audio: np.ndarray, t0: float, final: bool) -> tuple[str, tuple[Word, ...]]:
         """Recognise one padded segment; ``t0`` places its words in call time."""

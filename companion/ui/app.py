@@ -26,21 +26,12 @@ class WindowOptions:
     theme: str | None = None  # overrides the saved look for this run
     audible: bool = True
     settings_scope: tuple[str, str] | None = None  # (organisation, application), for tests
-    store_dir: Path | None = None  # where live calls are kept (default: the user's data folder)
 
 
 def _has_display() -> bool:
     if sys.platform in ("win32", "darwin"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def default_store_dir() -> Path:
-    """The user's data folder for sessions: the same place the command line uses on Linux."""
-    from PySide6.QtCore import QStandardPaths
-
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
-    return Path(base) / "call-companion"
 
 
 def run_window(options: WindowOptions) -> int:
@@ -62,12 +53,11 @@ def run_window(options: WindowOptions) -> int:
     resources.load()
     settings = Settings(*options.settings_scope) if options.settings_scope else Settings()
     dark = apply_theme(app, options.theme or settings.text(Key.THEME))
-    window = MainWindow(
-        settings,
-        audible=options.audible and options.screenshot is None,
-        dark=dark,
-        store_dir=options.store_dir or default_store_dir(),
-    )
+    window = MainWindow(settings, audible=options.audible and options.screenshot is None, dark=dark)
+    from companion.ui.sessions_entry import install_sessions
+    from companion.ui.store_location import store_dir
+
+    window.sessions = install_sessions(window, store_dir(settings))
     if options.compact is not None:
         window.compact_action.setChecked(options.compact)
     window.show()

@@ -12,7 +12,6 @@ import contextlib
 import logging
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -21,7 +20,6 @@ from companion.audio.sources import Source
 from companion.errors import CompanionError
 from companion.events import CallEnded, EngineError, Event, Level
 from companion.pipeline import CallPipeline, Coach, EngineSettings
-from companion.store.recorder import RecorderSettings, SessionRecorder
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +33,6 @@ class EngineBridge(QObject):
     level_changed = Signal(str, float)  # speaker, dBFS
     error = Signal(str)  # a message written for a person
     finished = Signal(str)  # why the call ended: end, stopped or error
-    store_error = Signal(str)  # the session store refused the call's data (it waits in the spool)
 
     def __call__(self, event: Event) -> None:
         """The pipeline's listener: runs on an engine thread, so it only emits."""
@@ -57,21 +54,11 @@ class CallSession(QObject):
         settings: EngineSettings | None = None,
         coach: Coach | None = None,
         extra_listeners: Sequence = (),
-        store_dir: Path | None = None,
-        steps: Sequence[tuple[str, str]] = (),
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.bridge = EngineBridge(self)
         self.pipeline = CallPipeline(source, settings, coach, [self.bridge, *extra_listeners])
-        self.recorder: SessionRecorder | None = None
-        if store_dir is not None:
-            # Kept as a session while it happens: a crash or an unplugged headset loses nothing said so far.
-            self.recorder = SessionRecorder(
-                store_dir,
-                RecorderSettings(title=source.description, playbook_steps=tuple(steps)),
-                on_error=lambda exc: self.bridge.store_error.emit(str(exc)),
-            ).attach(self.pipeline)
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -82,12 +69,8 @@ class CallSession(QObject):
         if _warming is not None:
             _warming.join()  # one model load at a time: the cache is not shared while loading
         # An error is kept in pipeline.error and shown by the window; the events are kept too.
-        try:
-            with contextlib.suppress(CompanionError):
-                self.pipeline.run()
-        finally:
-            if self.recorder is not None:
-                self.recorder.close()  # here, not in the GUI thread: writing the last events may take a moment
+        with contextlib.suppress(CompanionError):
+            self.pipeline.run()
 
     def stop(self) -> None:
         """Ask the call to end; what was heard is still transcribed and reported."""

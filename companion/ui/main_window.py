@@ -40,15 +40,12 @@ class MainWindow(QMainWindow):
     """Start and stop calls, switch to compact mode, and show the live view."""
 
     call_started = Signal()
+    call_starting = Signal(object)  # the CallSession, before its pipeline runs: attach listeners here
     call_finished = Signal(str)
 
-    def __init__(
-        self, settings: Settings, audible: bool = True, dark: bool = False, store_dir: Path | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, audible: bool = True, dark: bool = False) -> None:
         super().__init__()
         self.settings = settings
-        self.store_dir = store_dir  # live calls are kept as sessions here (None: not kept)
-        self.last_session_id: int | None = None
         self._end_reason: str | None = None
         self.audible = audible
         self.session: CallSession | None = None
@@ -120,7 +117,7 @@ class MainWindow(QMainWindow):
             self.live.show_error(str(exc))
             self.state_label.setText("Could not start the call")
             return False
-        return self.run_source(source, keep=True)
+        return self.run_source(source)
 
     def _live_source(self) -> Source:
         try:
@@ -154,11 +151,8 @@ class MainWindow(QMainWindow):
             self.playback = DemoPlayback(path, self.audible, self)
         return self.run_source(source)
 
-    def run_source(self, source: Source, keep: bool = False) -> bool:
-        """Run a call from any source: the window cannot tell a file from a live call.
-
-        ``keep`` records the call as a session in the store (live calls; the demo is not kept).
-        """
+    def run_source(self, source: Source) -> bool:
+        """Run a call from any source: the window cannot tell a file from a live call."""
         if self.in_call:
             return False
         coaching = load_coaching(self.settings.text(Key.PLAYBOOK))
@@ -166,17 +160,10 @@ class MainWindow(QMainWindow):
         if coaching.problem:
             self.live.show_error(coaching.problem)
         self.live.set_steps(coaching.steps)
-        self.session = CallSession(
-            source,
-            self._engine_settings(),
-            coaching.coach,
-            store_dir=self.store_dir if keep else None,
-            steps=[(step.id, step.title) for step in coaching.steps],
-            parent=self,
-        )
+        self.session = CallSession(source, self._engine_settings(), coaching.coach, parent=self)
         self.session.bridge.event_ready.connect(self.live.apply)
         self.session.bridge.finished.connect(self._on_call_ended)
-        self.session.bridge.store_error.connect(self._on_store_error)
+        self.call_starting.emit(self.session)
         self.session.start()
         if self.playback is not None:
             self.playback.play()
@@ -202,14 +189,11 @@ class MainWindow(QMainWindow):
     def _on_call_ended(self, reason: str) -> None:
         self._end_reason = reason
         if self.session is not None and self.session.running:
-            self.state_label.setText("Call ended: saving the session…")
-
-    def _on_store_error(self, message: str) -> None:
-        self.live.show_error(f"The call could not be saved yet: {message} It is kept in the spool folder.")
+            self.state_label.setText("Call ended: finishing…")
 
     def _on_watch(self) -> None:
-        # The call is over once its thread is: after CallEnded and the recorder's last write,
-        # or straight away when a model cannot load (then no CallEnded comes at all).
+        # The call is over once its thread is: just after CallEnded, or straight away when
+        # a model cannot load (then no CallEnded comes at all).
         if self.session is not None and not self.session.running:
             reason = self._end_reason or ("error" if self.session.error else "end")
             self._end_reason = None
@@ -220,8 +204,6 @@ class MainWindow(QMainWindow):
         if session is None:
             return
         self.session = None
-        if session.recorder is not None:
-            self.last_session_id = session.recorder.session_id
         self._watch.stop()
         if self.playback is not None:
             self.playback.stop()

@@ -26,6 +26,10 @@ class Key(enum.Enum):
     COMPACT_GEOMETRY = "window/compact_geometry"
     COMPACT = "window/compact"
     SPLITTER = "window/splitter"
+    STORE_DIR = "sessions/store_dir"  # empty: the user's data folder (QStandardPaths)
+    AGENT_NAME = "sessions/agent_name"  # kept with each recorded call
+    REVIEWER = "sessions/reviewer"  # the author of coaching notes
+    REDACT = "sessions/redact"  # card numbers and the like hidden in stored transcripts
 
 
 DEFAULTS: dict[Key, Any] = {
@@ -36,6 +40,7 @@ DEFAULTS: dict[Key, Any] = {
     Key.PLAYBOOK: "",
     Key.THEME: "auto",
     Key.COMPACT: False,
+    Key.REDACT: True,
 }
 
 

@@ -11,6 +11,7 @@ class Shortcut(enum.Enum):
     DEMO = "Ctrl+D"
     SETTINGS = "Ctrl+,"
     QUIT = "Ctrl+Q"
+    SESSIONS = "Ctrl+L"
 
     @property
     def label(self) -> str:
