@@ -67,6 +67,8 @@ TEXT_LATENCY_S = 4.0
 # The customer's smoothed sentiment at or below which they count as upset.
 UPSET_SENTIMENT = -0.3
 PACE_HYSTERESIS = 0.05
+# Pauses shorter than this between the agent's utterances count as speaking time.
+PACE_PAUSE_S = 1.0
 
 VOICED: tuple[Speaker, Speaker] = ("agent", "customer")
 
@@ -348,6 +350,11 @@ class VoiceCues:
         while window and window[0][1] <= utterance.end - th.pace_window_s:
             window.popleft()
         speech_s = sum(end - start for start, end, _ in window)
+        # A short pause between two of the agent's utterances is part of their
+        # speaking, and the detector cuts more such pauses out of a phone line.
+        for (_, end, _), (start, _, _) in zip(window, list(window)[1:], strict=False):
+            if 0.0 < start - end < PACE_PAUSE_S:
+                speech_s += start - end
         if speech_s < th.pace_min_speech_s:
             return
         wpm = sum(n for _, _, n in window) / speech_s * 60.0
