@@ -14,6 +14,7 @@ from companion.events import (
     CallEnded,
     CallStarted,
     Event,
+    Mood,
     NextStep,
     SentimentPoint,
     StepDone,
@@ -61,15 +62,17 @@ def build_report(
     current_next: str | None = None
     alerts: list[dict[str, Any]] = []
     timeline: list[dict[str, Any]] = []
+    moods: list[dict[str, Any]] = []
+    customer_line: dict[int, float] = {}  # utterance id -> smoothed, the last reading of each
     for e in events:
         if isinstance(e, SentimentPoint):
             if e.utterance is not None and e.utterance in by_id:
                 by_id[e.utterance]["sentiment"] = round(e.score, 4)
             if e.utterance is not None and e.speaker in ("customer", "agent", "call"):
                 key = "customer" if e.speaker in ("customer", "call") else "agent"
-                timeline.append(
-                    {"t": round(e.t, 3), "customer": None, "agent": None} | {key: round(e.smoothed, 4)}
-                )
+                if key == "customer":
+                    customer_line[e.utterance] = e.smoothed
+                timeline.append({"t": round(e.t, 3), "customer": None, "agent": None} | {key: round(e.smoothed, 4)})
         elif isinstance(e, StepDone):
             if e.utterance in by_id and e.step not in by_id[e.utterance]["steps"]:
                 by_id[e.utterance]["steps"].append(e.step)
@@ -82,6 +85,16 @@ def build_report(
             alerts.append(
                 {"t": round(e.t, 3), "kind": e.kind, "utterance": e.utterance, "text": e.text}
                 | ({"value": e.value} if e.value is not None else {})
+                | ({"speaker": e.speaker} if e.speaker is not None else {})
+            )
+        elif isinstance(e, Mood):
+            moods.append(
+                {
+                    "t": round(e.t, 3),
+                    "kind": e.kind,
+                    "smoothed": round(e.smoothed, 4),
+                    "utterance": e.utterance,
+                }
             )
         elif isinstance(e, Utterance) and current_next is not None:
             # Until the coach says otherwise, the step shown stays the one shown before.
@@ -110,5 +123,20 @@ def build_report(
         "steps": step_rows,
         "alerts": alerts,
         "sentiment": timeline,
+        "customer_sentiment": _figures(list(customer_line.values())),
+        "moods": moods,
         "timings": {"wall_s": round(wall_s, 3) if wall_s is not None else None, "audio_s": audio_s},
+    }
+
+
+def _figures(line: list[float]) -> dict[str, float | None]:
+    """The customer's smoothed sentiment at the start, its lowest, at the end, and the recovery."""
+    if not line:
+        return {"start": None, "min": None, "end": None, "recovery": None}
+    low = min(line)
+    return {
+        "start": round(line[0], 4),
+        "min": round(low, 4),
+        "end": round(line[-1], 4),
+        "recovery": round(line[-1] - low, 4),
     }

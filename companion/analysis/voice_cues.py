@@ -252,11 +252,7 @@ class VoiceCues:
         if gap >= th.dead_air_s and not silence.dead_air_queued:
             silence.dead_air_queued = True
             self._pending.append(_Pending("dead-air", silence.start + th.dead_air_s, silence, th.dead_air_s))
-        if (
-            event.speaker == "agent"
-            and silence.last == "customer"
-            and th.slow_response_s <= gap < th.dead_air_s
-        ):
+        if event.speaker == "agent" and silence.last == "customer" and th.slow_response_s <= gap < th.dead_air_s:
             self._pending.append(_Pending("slow-response", event.t, silence, gap))
 
     def _resolve_pending(self, out: list[Alert]) -> None:

@@ -1,4 +1,4 @@
-"""``call-companion analyze FILE``: the live pipeline run headless on a recording."""
+"""``call-companion analyze FILE``: the live pipeline run headless on a recording or transcript."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
+
+from companion.commands.store_location import add_store_option, open_store
+from companion.errors import CompanionError
 
 EXIT_USER_ERROR = 2
 
@@ -22,20 +26,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--realtime", action="store_true", help="feed the file at real-time pace")
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write the analysis here, not stdout")
     p.add_argument("--model", default="bundled", help="speech model: bundled, a folder, or a model name")
+    p.add_argument(
+        "--playbook",
+        default=None,
+        metavar="FILE",
+        help="your team's playbook (YAML); a malformed one is reported and the default used",
+    )
     p.add_argument("--text", action="store_true", help="print a readable transcript instead of JSON")
+    p.add_argument("--store", action="store_true", help="also keep the call as a session in the store")
+    add_store_option(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from companion.analysis.playbook import load_playbook_or_default
     from companion.analyze import analyze_file
+    from companion.errors import PlaybookError
 
-    report, error = analyze_file(Path(args.file), agent=args.agent, realtime=args.realtime, model=args.model)
+    try:
+        playbook, problem = load_playbook_or_default(Path(args.playbook) if args.playbook else None)
+    except PlaybookError as exc:  # even the default is unusable: transcribe without coaching
+        playbook, problem = None, None
+        print(f"call-companion: {exc}; analysing without a playbook", file=sys.stderr)
+    if problem is not None:
+        print(f"call-companion: {problem}; using the default playbook", file=sys.stderr)
+    if args.store:
+        report, error = _analyze_into_store(args, playbook)
+    else:
+        report, error = analyze_file(
+            Path(args.file), agent=args.agent, realtime=args.realtime, model=args.model, playbook=playbook
+        )
     if args.text:
-        lines = [
-            f"[{u['start']:7.2f}-{u['end']:7.2f}] {u['speaker']:>8}: {u['text']}"
-            for u in report["utterances"]
-        ]
-        text = "\n".join(lines)
+        text = "\n".join(_text_line(u) for u in report["utterances"])
     else:
         text = json.dumps(report, indent=1)
     if args.json_out:
@@ -46,3 +68,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"call-companion: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     return 0
+
+
+def _text_line(u: dict) -> str:
+    span = f"{u['start']:7.2f}-{u['end']:7.2f}" if u["start"] is not None else " " * 15
+    return f"[{span}] {u['speaker']:>8}: {u['text']}"
+
+
+def _analyze_into_store(args: argparse.Namespace, playbook: Any) -> tuple[dict[str, Any], CompanionError | None]:
+    from companion.analysis.coach import coach_for
+    from companion.analyze import record_file
+    from companion.store.recorder import RecorderSettings
+
+    path = Path(args.file)
+    coach = coach_for(playbook) if playbook is not None else None
+    with open_store(args) as store:
+        session_id, report, error = record_file(
+            path, store, args.agent, args.model, RecorderSettings(title=path.stem), coach=coach
+        )
+    print(f"call-companion: stored as session {session_id}", file=sys.stderr)
+    return report, error

@@ -57,9 +57,7 @@ def test_a_noise_only_channel_gives_no_speech_and_no_text(voice, name, noisy, tm
     talking = "customer" if noisy == "agent" else "agent"
     for loud in (True,):
         events = run(voice, name, noisy, loud, tmp_path)
-        from_noise = [
-            e for e in events if isinstance(e, SpeechStarted | Partial | Utterance) and e.speaker == noisy
-        ]
+        from_noise = [e for e in events if isinstance(e, SpeechStarted | Partial | Utterance) and e.speaker == noisy]
         assert from_noise == [], f"{name} (loud={loud}) on the {noisy}'s channel: {from_noise}"
         # The other side was heard all along, so the check is not of a deaf pipeline.
         said = " ".join(e.text for e in events if isinstance(e, Utterance) and e.speaker == talking)

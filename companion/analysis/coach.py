@@ -1,0 +1,213 @@
+"""The coach: folds utterances into sentiment, steps done, pitfalls and the next step.
+
+One ``Coach`` per call.  ``feed`` takes each pipeline event and returns the
+events it derives, in order: for a final utterance a ``SentimentPoint``, the
+``StepDone``s it evidences, ``Mood`` swings, word-based ``Alert``s and always a
+``NextStep``; for a partial only a live ``SentimentPoint``.  Voice cues (timing
+and loudness) come from an optional ``cues`` object fed the same events.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from companion.analysis.mood import MoodWatch, SentimentLine
+from companion.analysis.next_step import CallProgress
+from companion.analysis.pitfalls import PitfallSpotter
+from companion.analysis.playbook import Playbook
+from companion.analysis.sentiment import Reading, SentimentReader
+from companion.analysis.steps import StepMatcher
+from companion.events import Alert, Event, Mood, NextStep, Partial, SentimentPoint, StepDone, Utterance
+
+log = logging.getLogger(__name__)
+
+RAISED_VOICE_PENALTY = 0.4  # a shouted "fine" is not fine: the reading drops by this, and below zero
+RAISED_VOICE_MATCH_S = 1.5  # how far outside an utterance a raised-voice cue still belongs to it
+_SPEAKING_WPS = 2.5
+
+
+def _clamp(x: float) -> float:
+    return max(-1.0, min(1.0, x))
+
+
+class Coach:
+    """Implements the pipeline's Coach protocol for one call."""
+
+    def __init__(self, playbook: Playbook, cues: Any | None = None) -> None:
+        self.playbook = playbook
+        self.cues = cues
+        self.reader = SentimentReader()
+        self.matcher = StepMatcher(playbook)
+        self.spotter = PitfallSpotter(playbook)
+        self.lines = {"customer": SentimentLine(), "agent": SentimentLine()}
+        self.mood = MoodWatch()
+        self.progress = CallProgress()
+        self._raised: list[Alert] = []  # raised-voice cues not yet matched to an utterance
+        self._last_customer: Utterance | None = None
+
+    # -- the protocol --------------------------------------------------------------
+
+    def feed(self, event: Event) -> list[Event]:
+        cue_events: list[Event] = []
+        if self.cues is not None:
+            try:
+                cue_events = list(self.cues.feed(event))
+            except Exception:  # a broken cue must not cost the call its coaching
+                log.exception("voice cues failed on %r", event)
+        for cue in cue_events:
+            if isinstance(cue, Alert) and cue.kind == "raised-voice" and cue.speaker in ("customer", "call"):
+                self._raised.append(cue)
+        out: list[Event] = []
+        if isinstance(event, Utterance):
+            out += self._utterance(event)
+        elif isinstance(event, Partial):
+            out += self._partial(event)
+        # A raised voice found after its utterance was scored re-scores that utterance.
+        if self._raised and self._last_customer is not None and not isinstance(event, Utterance):
+            out += self._late_raised_voice(self._last_customer)
+        return cue_events + out
+
+    # -- partials: one live reading, nothing else -------------------------------------
+
+    def _partial(self, event: Partial) -> list[Event]:
+        speaker = self._line_key(event.speaker)
+        reading = self.reader.read(event.text, speaker)
+        line = self.lines[speaker]
+        duration = max(0.0, event.t - event.start)
+        smoothed = line.peek(event.t, reading.score, reading.evidence, duration)
+        return [SentimentPoint(event.t, event.speaker, reading.score, round(smoothed, 4), None, line.trend())]
+
+    # -- final utterances ------------------------------------------------------------
+
+    def _utterance(self, u: Utterance) -> list[Event]:
+        speaker = self._line_key(u.speaker)
+        reading = self.reader.read(u.text, speaker)
+        out: list[Event] = []
+        if speaker == "customer":
+            reading = self._with_raised_voice(u, reading)
+            out += self._customer(u, reading)
+            self._last_customer = u
+        else:
+            out += self._agent(u, reading)
+        step, reason = self.progress.next_step()
+        out.append(NextStep(u.t, step, reason, u.id))
+        return out
+
+    def _customer(self, u: Utterance, reading: Reading) -> list[Event]:
+        line = self.lines["customer"]
+        before = line.smoothed
+        point = line.add(u.t, reading.score, reading.evidence, u.end - u.start)
+        out: list[Event] = [SentimentPoint(u.t, u.speaker, reading.score, round(point.smoothed, 4), u.id, point.trend)]
+        swing = self.mood.update(before, reading.score, point.smoothed)
+        if swing is not None:
+            out.append(Mood(u.t, swing, round(point.smoothed, 4), u.id))  # type: ignore[arg-type]
+        self.progress.customer_said(u.text, reading.score, before, escalated=swing == "escalated")
+        return out
+
+    def _agent(self, u: Utterance, reading: Reading) -> list[Event]:
+        line = self.lines["agent"]
+        point = line.add(u.t, reading.score, reading.evidence, u.end - u.start)
+        out: list[Event] = [SentimentPoint(u.t, u.speaker, reading.score, round(point.smoothed, 4), u.id, point.trend)]
+        opening = self._last_customer is None and not self.progress.agent_turns
+        evidence = {e.step: e for e in self.matcher.match(u.text, opening=opening)}
+        # A plan or a closing restates the fix already offered; it is not a new one.
+        restates = "agree" in evidence or "thank" in evidence or self.progress.done("thank")
+        if (
+            "resolve" in evidence
+            and self.progress.done("resolve")
+            and restates
+            and not self.progress.rework_fix
+        ):
+            del evidence["resolve"]
+        fix = evidence.get("resolve")
+        offer = fix.quote if fix else self.spotter.fix_offer(u.text)
+        if "empathize" in evidence:
+            self.progress.step_done("empathize")
+        if offer is not None and self.progress.solution_too_early():
+            out.append(
+                Alert(
+                    u.t,
+                    "early-solution",
+                    f'fix offered before the customer felt heard: "{offer}"',
+                    u.id,
+                    speaker="agent",
+                )
+            )
+            evidence.pop("resolve", None)
+        for step_id, found in evidence.items():
+            out.append(StepDone(u.t, step_id, u.id, found.quote))
+            self.progress.step_done(step_id)
+        # Mirroring the customer's feelings, summing up their problem or planning its fix
+        # names negative things without the agent being negative.
+        describes = bool(set(evidence) - {"assess"})
+        agent_score = max(reading.score, 0.0) if describes else reading.score
+        for finding in self.spotter.check(u.text, set(evidence), agent_score):
+            out.append(Alert(u.t, finding.kind, finding.reason, u.id, speaker="agent"))
+        self.progress.agent_said(u.text)
+        return out
+
+    # -- raised voice ------------------------------------------------------------------
+
+    def _with_raised_voice(self, u: Utterance, reading: Reading) -> Reading:
+        mine = [
+            a
+            for a in self._raised
+            if a.utterance == u.id
+            or (u.start - RAISED_VOICE_MATCH_S <= a.t <= u.end + RAISED_VOICE_MATCH_S and a.utterance is None)
+        ]
+        if not mine:
+            return reading
+        self._raised = [a for a in self._raised if a not in mine]
+        score = _clamp(min(reading.score, 0.0) - RAISED_VOICE_PENALTY)
+        return Reading(round(score, 4), reading.raw, max(reading.evidence, 0.6), (*reading.notes, "raised voice"))
+
+    def _late_raised_voice(self, u: Utterance) -> list[Event]:
+        late = [a for a in self._raised if a.utterance == u.id or u.start <= a.t <= u.end + RAISED_VOICE_MATCH_S]
+        if not late:
+            return []
+        self._raised = [a for a in self._raised if a not in late]
+        line = self.lines["customer"]
+        base = self.reader.read(u.text, "customer")
+        score = _clamp(min(base.score, 0.0) - RAISED_VOICE_PENALTY)
+        before = line.smoothed
+        point = line.add(max(u.t, late[-1].t), score, 0.6, 0.0)
+        out: list[Event] = [SentimentPoint(point.t, u.speaker, score, round(point.smoothed, 4), u.id, point.trend)]
+        swing = self.mood.update(before, score, point.smoothed)
+        if swing is not None:
+            out.append(Mood(point.t, swing, round(point.smoothed, 4), u.id))  # type: ignore[arg-type]
+        self.progress.customer_said("", score, before, escalated=swing == "escalated")
+        return out
+
+    @staticmethod
+    def _line_key(speaker: str) -> str:
+        # A mono recording mixes both voices; its mood is read as the customer's.
+        return "agent" if speaker == "agent" else "customer"
+
+
+def estimate_duration(text: str) -> float:
+    """Seconds it takes to say ``text`` at a usual speaking rate (for transcripts without times)."""
+    return max(1.0, len(re.findall(r"\S+", text)) / _SPEAKING_WPS)
+
+
+def coach_events(playbook: Playbook, events: Sequence[Event]) -> list[Event]:
+    """Everything a fresh coach derives from these events (for replays and tests)."""
+    coach = Coach(playbook)
+    out: list[Event] = []
+    for event in events:
+        out.append(event)
+        out.extend(coach.feed(event))
+    return out
+
+
+def coach_for(playbook: Playbook) -> Coach:
+    """The coach every call gets: the playbook's words plus the voice cues it configures.
+
+    The window, ``analyze`` and imports all build their coach here, so a call is
+    judged the same way wherever it is run.
+    """
+    from companion.analysis.voice_cues import VoiceCues
+
+    return Coach(playbook, VoiceCues(playbook.cues))

@@ -1,0 +1,181 @@
+"""Which playbook step comes next, following the seeds rather than only the list order.
+
+* While an upset customer is still telling the story: ``listen``.
+* Once heard, and until the agent has shown they understand: ``empathize``
+  (no solution before empathy; a fix offered now is the ``early-solution`` pitfall).
+* Then the steps in order: ``assess``, ``affirm``, ``resolve``, ``agree``, ``thank``,
+  each counted from the furthest step the agent has reached.
+* A re-escalation (the customer's mood drops sharply again, or they repeat the
+  complaint) sends the agent back to ``empathize``; if it answered a fix, the
+  fix must then be reworked (``resolve`` after the empathy).
+* A fix turned down calmly asks for an alternative: ``resolve`` again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from companion.analysis.phrases import split_sentences
+
+ORDER = ("listen", "empathize", "assess", "affirm", "resolve", "agree", "thank")
+UPSET = -0.25  # a customer reading at or below this is upset
+REESCALATION = -0.45  # after empathy, a reading this low ...
+REESCALATION_DROP = 0.3  # ... this far below the line is a re-escalation
+HEARD_VENTS = 2  # after this many upset turns the customer has told their story
+TOLD_STORY_WORDS = 12  # a customer who said this much before getting upset has been heard
+SETTLED_TURNS = 2  # calm customer turns, with the agent talking between, that settle a need for empathy
+REPEAT_OVERLAP = 0.45
+_REPEAT_MARKERS = re.compile(
+    r"\b(?:already told you|told you (?:already|before|twice)|as i said|like i said|i keep telling|"
+    r"how many times|i said that|i just said|again and again)\b",
+    re.IGNORECASE,
+)
+_REJECTION = re.compile(
+    r"^\W*(?:no|nope|not really|that (?:does not|doesn't|won't|will not) (?:work|help|do)|"
+    r"i (?:do not|don't) want)\b|\bnot (?:good enough|acceptable|what i)\b|\bthat is not enough\b",
+    re.IGNORECASE,
+)
+_STOP_WORDS = (
+    "i me my you your we our the a an and or but to of in on at for with is are was were be been it this "
+    "that have has had do does did not no so just still they them there what when about from as all very "
+    "really am can could would will"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+_REASONS = {
+    "listen": "let them finish their story: no defending, no fixing yet",
+    "empathize": "show you understand how this feels before anything else",
+    "assess": "ask open questions to find the root cause",
+    "affirm": "sum up what happened and check you got it right",
+    "resolve": "offer a fair fix now",
+    "agree": "confirm the plan and timing, and check they are happy",
+    "thank": "close by thanking them",
+}
+
+
+def _content(text: str) -> set[str]:
+    return {t for s in split_sentences(text) for t in s.tokens if t not in _STOP and len(t) > 2}
+
+
+class CallProgress:
+    """Where the call is on the playbook; a small state machine fed by the coach."""
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(ORDER, 0)
+        self.furthest = -1  # index in ORDER of the furthest step from assess on
+        self.customer_turns = 0
+        self.customer_words = 0
+        self.agent_turns = 0
+        self.turns_since_upset = 0  # customer turns since they first got upset
+        self.upset_turns = 0  # upset customer turns since the agent last listened or empathised
+        self.ever_upset = False
+        self.heard = False
+        self.needs_empathy = False
+        self.rework_fix = False  # the fix on the table was turned down
+        self.why: str | None = None
+        self.calm_since_need = 0  # calm customer turns since empathy became due
+        self.agent_since_need = 0  # agent turns since empathy became due
+        self.later_since_need = False  # the agent has assessed, affirmed or resolved since then
+        self._complaints: list[set[str]] = []
+
+    def done(self, step: str) -> bool:
+        return self.counts[step] > 0
+
+    def solution_too_early(self) -> bool:
+        """A fix now would come before the upset customer was heard and empathised with."""
+        return self.needs_empathy
+
+    def step_done(self, step: str) -> None:
+        self.counts[step] += 1
+        if step in ("listen", "empathize"):
+            self.heard = True
+            self.upset_turns = 0
+        if step == "empathize":
+            self.needs_empathy = False
+        index = ORDER.index(step)
+        if index >= ORDER.index("assess"):
+            self.later_since_need = True
+        if step == "thank" and self.furthest < ORDER.index("resolve"):
+            return  # a thank-you mid-call ("thanks for telling me") does not close it
+        if index >= ORDER.index("assess"):
+            if step == "resolve":
+                self.rework_fix = False
+            self.furthest = max(self.furthest, index) if step != "resolve" else index
+
+    def agent_said(self, text: str) -> None:
+        del text  # the agent's words count through the steps they evidence
+        self.agent_turns += 1
+        self.agent_since_need += 1
+
+    def customer_said(self, text: str, score: float, line: float | None, escalated: bool) -> None:
+        upset = score <= UPSET
+        if upset and not self.ever_upset and self.customer_words >= TOLD_STORY_WORDS:
+            self.heard = True  # a calm caller who turns sour has already told their story
+        self.customer_turns += 1 if text else 0
+        self.customer_words += len(text.split())
+        words = _content(text)
+        repeated = bool(_REPEAT_MARKERS.search(text)) or (
+            upset
+            and len(words) >= 3
+            and any(len(words & old) / max(1, len(words | old)) >= REPEAT_OVERLAP for old in self._complaints)
+        )
+        if upset and words:
+            self._complaints.append(words)
+        after_fix = self.furthest >= ORDER.index("resolve")
+        was_needed = self.needs_empathy
+        if upset and not self.ever_upset:
+            self.ever_upset = True
+            self.needs_empathy = not self.done("empathize") or after_fix
+            self.why = "the customer is upset"
+        elif self.ever_upset and self.done("empathize") and not self.needs_empathy:
+            sharp = (score <= REESCALATION and line is not None and line - score >= REESCALATION_DROP) or escalated
+            if sharp or repeated:
+                self.needs_empathy = True
+                self.why = "they are upset again" if sharp else "they are repeating the complaint"
+                if after_fix:
+                    self.rework_fix = True
+                    self.furthest = ORDER.index("affirm")
+        if self.needs_empathy and not was_needed:
+            self.calm_since_need = self.agent_since_need = 0
+            self.later_since_need = False
+        elif self.needs_empathy and text:
+            self.calm_since_need = 0 if upset else self.calm_since_need + 1
+            # The customer has settled while the agent worked on: the moment for empathy has passed
+            # (or the agent's empathy was lost to the recogniser). Going on is better than nagging.
+            moved_on = self.later_since_need and self.calm_since_need >= SETTLED_TURNS
+            if (
+                (moved_on or self.calm_since_need > SETTLED_TURNS)
+                and self.agent_since_need >= 1
+                and self.heard
+            ):
+                self.needs_empathy = False
+                self.upset_turns = 0
+        if upset:
+            self.upset_turns += 1
+        if self.ever_upset and text:
+            self.turns_since_upset += 1
+        if self.upset_turns >= HEARD_VENTS or self.turns_since_upset >= HEARD_VENTS:
+            self.heard = True  # they have told the story twice now
+        if (
+            not self.needs_empathy
+            and self.furthest in (ORDER.index("resolve"), ORDER.index("agree"))
+            and _REJECTION.search(text)
+        ):
+            self.rework_fix = True
+            self.furthest = ORDER.index("affirm")
+
+    def next_step(self) -> tuple[str, str]:
+        if self.needs_empathy:
+            if not self.heard:
+                return "listen", _REASONS["listen"]
+            why = f"{self.why}: " if self.why else ""
+            return "empathize", why + _REASONS["empathize"]
+        if self.rework_fix:
+            return "resolve", "the fix did not suit them: look for an alternative together"
+        if self.furthest < 0:
+            if self.customer_turns == 0 and not self.done("listen"):
+                return "listen", "let the customer tell you why they called"
+            return "assess", _REASONS["assess"]
+        following = ORDER[min(self.furthest + 1, len(ORDER) - 1)]
+        if self.furthest == len(ORDER) - 1:
+            return "thank", "the call is closing: end warmly"
+        return following, _REASONS[following]

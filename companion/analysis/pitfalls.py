@@ -1,0 +1,98 @@
+"""The word-based pitfalls: trigger words, a fix offered too early, the agent turning negative.
+
+Timing-based pitfalls (interruption, dead air) come from the voice cues; these
+three are read from what the agent says.  Each finding is one alert for one
+utterance, with the quoted words and a short reason, so nothing storms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from companion.analysis.phrases import Phrase, Sentence, split_sentences
+from companion.analysis.playbook import Playbook
+
+AGENT_NEGATIVE = -0.5  # corrected agent sentiment at or below this reads as the agent getting drawn in
+MIN_WORDS = 4  # a tone read from fewer words is noise
+_SORRY = re.compile(r"\bsorry\b|\bapologi[sz]e\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: str
+    reason: str
+    quote: str
+
+
+def _first(phrases: tuple[Phrase, ...], sentences: list[Sentence]) -> str | None:
+    for sentence in sentences:
+        for phrase in phrases:
+            hit = phrase.find(sentence.index)
+            if hit is not None:
+                return sentence.quote(hit.first, hit.last)
+    return None
+
+
+class PitfallSpotter:
+    """Reads one agent utterance at a time; remembers only the run of bare apologies."""
+
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+        self._sorry_run = 0
+
+    def fix_offer(self, text: str) -> str | None:
+        """Words offering a fix that are not a playbook step by themselves ("just restart it")."""
+        pitfall = self.playbook.pitfall("early-solution")
+        if pitfall is None or not pitfall.cues:
+            return None
+        return _first(pitfall.cues, split_sentences(text))
+
+    def check(self, text: str, steps: set[str], agent_score: float) -> list[Finding]:
+        """Pitfalls in one agent utterance; ``steps``: the steps the same utterance evidences."""
+        sentences = split_sentences(text)
+        found: list[Finding] = []
+        empathized = "empathize" in steps
+        trigger = self.playbook.pitfall("trigger-words")
+        if trigger is not None:
+            # "I can't imagine how hard that was" is empathy, and "you need to be there by ten"
+            # in a summary is the customer's own need: neither is a trigger.
+            mirrored = [s for s in ("empathize", "affirm") if s in steps]
+            plain = [s for s in sentences if not self._mirrors(s, mirrored)]
+            cues = trigger.cues
+            if "affirm" in steps:  # a summary restates what the customer needs or must do
+                cues = tuple(p for p in cues if not p.text.startswith("you "))
+            quote = _first(cues, plain)
+            if quote is not None:
+                found.append(
+                    Finding("trigger-words", f'"{quote}" tends to inflame: say what you can do', quote)
+                )
+            elif (jargon := _first(trigger.jargon, sentences)) is not None:
+                found.append(
+                    Finding("trigger-words", f'jargon "{jargon}": use the customer\'s words', jargon)
+                )
+            sorries = len(_SORRY.findall(text))
+            if sorries and not empathized:
+                self._sorry_run += sorries
+            elif not sorries:
+                self._sorry_run = 0
+            if trigger.sorry_repeats and self._sorry_run >= trigger.sorry_repeats and not found:
+                found.append(
+                    Finding("trigger-words", 'repeated "I\'m sorry": name their feeling instead', "sorry")
+                )
+                self._sorry_run = 0
+        negative = self.playbook.pitfall("agent-negativity")
+        if negative is not None:
+            quote = _first(negative.cues, sentences)
+            if quote is not None:
+                found.append(Finding("agent-negativity", f'"{quote}": stay warm and even', quote))
+            elif agent_score <= AGENT_NEGATIVE and len(text.split()) >= MIN_WORDS:
+                found.append(
+                    Finding("agent-negativity", f"your tone reads negative ({agent_score:+.2f})", text[:60])
+                )
+        return found
+
+    def _mirrors(self, sentence: Sentence, steps: list[str]) -> bool:
+        return any(
+            p.find(sentence.index) is not None for step in steps for p in self.playbook.step(step).cues
+        )
