@@ -23,7 +23,7 @@ from companion.analysis.voice_baseline import utterance_loudness
 FLOOR_DB = -90.0
 BINS = 91  # 1 dB bins from -90 to 0 dBFS
 # Speech a voice keeps at least this far above the channel's quietest tenth.
-ABOVE_FLOOR_DB = 10.0
+ABOVE_FLOOR_DB = 6.0
 # Quiet syllables dip below a speaker's usual level; this much is still speech.
 BELOW_SPEECH_DB = 15.0
 # Silence this long after the last loud reading ends the speech (a little over

@@ -28,9 +28,9 @@ the same call live give the same cues.
 from __future__ import annotations
 
 import logging
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from companion.analysis.agent_pace import AgentPace, count_words
 from companion.analysis.cue_settings import CueThresholds
 from companion.analysis.silence_words import asks_question, asks_to_wait, says_goodbye
 from companion.analysis.voice_activity import VoiceActivity
@@ -66,15 +66,8 @@ CONTEXT_S = 15.0
 TEXT_LATENCY_S = 4.0
 # The customer's smoothed sentiment at or below which they count as upset.
 UPSET_SENTIMENT = -0.3
-PACE_HYSTERESIS = 0.05
 
 VOICED: tuple[Speaker, Speaker] = ("agent", "customer")
-
-
-def count_words(utterance: Utterance) -> int:
-    if utterance.words:
-        return len(utterance.words)
-    return sum(1 for token in utterance.text.split() if any(c.isalnum() for c in token))
 
 
 @dataclass
@@ -99,12 +92,6 @@ class _Pending:
     value: float
 
 
-@dataclass
-class _Pace:
-    window: deque[tuple[float, float, int]] = field(default_factory=deque)  # (start, end, words)
-    state: str = "ok"
-
-
 class VoiceCues:
     """Folds call events into voice-cue alerts; one instance per call."""
 
@@ -115,7 +102,7 @@ class VoiceCues:
         self._resolved: dict[Speaker, int] = dict.fromkeys(VOICED, 0)
         self._baselines: dict[Speaker, SpeakerBaseline] = {s: SpeakerBaseline() for s in VOICED}
         self._raised: dict[Speaker, bool] = dict.fromkeys(VOICED, False)
-        self._pace = _Pace()
+        self._pace = AgentPace(self.thresholds)
         self._realtime = False
         self._ended = False
         self._now = 0.0
@@ -334,30 +321,10 @@ class VoiceCues:
         self._resolved[speaker] = max(self._resolved[speaker], utterance.segment)
         words = count_words(utterance)
         if speaker == "agent":
-            self._check_pace(utterance, words, out)
+            alert = self._pace.feed(utterance)
+            if alert is not None:
+                out.append(alert)
         self._check_loudness(utterance, words, out)
-
-    def _check_pace(self, utterance: Utterance, words: int, out: list[Alert]) -> None:
-        th = self.thresholds
-        window = self._pace.window
-        window.append((utterance.start, utterance.end, words))
-        while window and window[0][1] <= utterance.end - th.pace_window_s:
-            window.popleft()
-        speech_s = sum(end - start for start, end, _ in window)
-        if speech_s < th.pace_min_speech_s:
-            return
-        wpm = sum(n for _, _, n in window) / speech_s * 60.0
-        t = round(utterance.end, 2)
-        if wpm > th.pace_fast_wpm and self._pace.state != "fast":
-            self._pace.state = "fast"
-            text = f"Speaking fast: {wpm:.0f} words a minute; slow down"
-            out.append(Alert(t, "pace-fast", text, utterance.id, round(wpm), "agent"))
-        elif wpm < th.pace_slow_wpm and self._pace.state != "slow":
-            self._pace.state = "slow"
-            text = f"Speaking slowly: {wpm:.0f} words a minute"
-            out.append(Alert(t, "pace-slow", text, utterance.id, round(wpm), "agent"))
-        elif th.pace_slow_wpm * (1 + PACE_HYSTERESIS) <= wpm <= th.pace_fast_wpm * (1 - PACE_HYSTERESIS):
-            self._pace.state = "ok"
 
     def _check_loudness(self, utterance: Utterance, words: int, out: list[Alert]) -> None:
         seconds = utterance.end - utterance.start

@@ -12,7 +12,7 @@ from companion.audio.files import FileSource
 from companion.events import Alert, Event, Level, SpeechStarted, Utterance
 from companion.pipeline import CallPipeline, EngineSettings
 from tests.analysis import test_voice_cues_silence, test_voice_cues_voices
-from tests.analysis.cue_calls import Say, fold, run_call, scripted_call
+from tests.analysis.cue_calls import NoiseOver, Say, fold, run_call, scripted_call
 
 
 def as_if_instant(events: list[Event]) -> list[Event]:
@@ -46,6 +46,24 @@ def test_the_alerts_do_not_depend_on_when_the_text_arrived(long_call) -> None:
     assert len(fast) >= 2
     # Same alerts; the order may differ only where a cue waited for its words.
     assert sorted(fast, key=lambda a: (a.t, a.kind)) == sorted(instant, key=lambda a: (a.t, a.kind))
+
+
+def test_a_noisy_line_gets_the_same_cues(espeak: None) -> None:
+    """Room noise and mains hum under both voices, about 7 dB below the speech, all call long."""
+    module = test_voice_cues_silence
+    clean_wav, placed = module.make_call()
+    end = placed[-1].end + 11.0
+    noises = (
+        NoiseOver("agent", "room noise", 0.0, end, -42.0),
+        NoiseOver("customer", "mains hum", 0.0, end, -42.0),
+        NoiseOver("agent", "typing", 10.0, 19.0, -38.0),
+        NoiseOver("customer", "breathing", 42.5, 53.5, -40.0),
+    )
+    noisy_wav, _ = scripted_call(module.SCRIPT, tail_s=11.0, noises=noises)
+    clean, noisy = fold(run_call(clean_wav)), fold(run_call(noisy_wav))
+    assert [a.kind for a in noisy] == [a.kind for a in clean] == ["dead-air", "slow-response"]
+    for a, b in zip(clean, noisy, strict=True):
+        assert b.t == pytest.approx(a.t, abs=0.5)
 
 
 def test_a_mono_recording_raises_no_voice_cue(long_call) -> None:

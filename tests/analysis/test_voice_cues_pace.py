@@ -25,21 +25,29 @@ def paced_script(wpm: int | None) -> list[Say]:
     return says
 
 
+def speaking(placed: list[Placed]) -> list[tuple[Placed, float]]:
+    """Each agent turn with the agent's speaking time so far: turns, and pauses under 1 s between them."""
+    out, total, previous = [], 0.0, None
+    for p in placed:
+        if p.speaker != "agent":
+            previous = None
+            continue
+        if previous is not None and p.start - previous.end < 1.0:
+            total += p.start - previous.end
+        total += p.end - p.start
+        out.append((p, total))
+        previous = p
+    return out
+
+
 def measured_wpm(placed: list[Placed]) -> float:
-    agent = [p for p in placed if p.speaker == "agent"]
-    words = sum(len(p.text.split()) for p in agent)
-    return words / sum(p.end - p.start for p in agent) * 60
+    words = sum(len(p.text.split()) for p in placed if p.speaker == "agent")
+    return words / speaking(placed)[-1][1] * 60
 
 
 def first_reading_at(placed: list[Placed], min_speech_s: float) -> float:
     """End of the agent turn with which the window first holds enough speech for a reading."""
-    total = 0.0
-    for p in placed:
-        if p.speaker == "agent":
-            total += p.end - p.start
-            if total >= min_speech_s:
-                return p.end
-    raise AssertionError("the script has too little agent speech for a reading")
+    return next(p.end for p, total in speaking(placed) if total >= min_speech_s)
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +65,11 @@ def paced(espeak: None) -> dict[str, tuple[list[Event], list[Placed]]]:
 def test_pace_outside_the_band_fires_once_when_the_window_has_a_reading(paced, name, kind) -> None:
     events, placed = paced[name]
     assert [a.kind for a in fold(events)] == [kind]
-    # 6 s of speech for a reading keeps the expected turn clear of the threshold.
-    alerts = fold(events, CueThresholds(pace_min_speech_s=6.0))
+    # 5 s of speech for a reading keeps the expected turn clear of the threshold.
+    alerts = fold(events, CueThresholds(pace_min_speech_s=5.0))
     assert [a.kind for a in alerts] == [kind]
     alert = alerts[0]
-    assert alert.t == pytest.approx(first_reading_at(placed, 6.0), abs=0.5)
+    assert alert.t == pytest.approx(first_reading_at(placed, 5.0), abs=0.5)
     assert alert.value == pytest.approx(measured_wpm(placed), rel=0.15)
     assert alert.speaker == "agent" and alert.utterance is not None
 
