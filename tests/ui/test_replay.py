@@ -164,6 +164,19 @@ def test_the_sessions_window_opens_a_replay_and_returns(stored_call: StoredCall,
     notices = window.replay.alerts.shown()
     assert [n.alert.kind for n in notices] == ["trigger-words"] and all(n.isVisible() for n in notices)
     window.replay.tabs.setCurrentIndex(1)
+    # The keyboard: Right and Left jump five seconds, Space plays and pauses.
+    window.activateWindow()
+    window.replay.transcript.setFocus()
+    qtbot.waitUntil(lambda: window.replay.transcript.hasFocus(), timeout=2000)
+    qtbot.keyClick(window.replay.transcript, Qt.Key.Key_Right)
+    assert window.replay.position == 28.0
+    qtbot.keyClick(window.replay.transcript, Qt.Key.Key_Left)
+    assert window.replay.position == 23.0
+    qtbot.keyClick(window.replay.transcript, Qt.Key.Key_Space)
+    assert window.replay.player.playing
+    qtbot.keyClick(window.replay.transcript, Qt.Key.Key_Space)
+    assert not window.replay.player.playing
+    window.replay.seek(23.0)
     window.grab().save(str(shots / "replay-scorecard.png"))
     window.back_button.click()
     assert window.pages.currentIndex() == 0
