@@ -7,7 +7,6 @@ writing into a temporary store: the same path a live call takes.
 
 from __future__ import annotations
 
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -104,7 +103,5 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session", autouse=True)
 def _window_look(qapp: QApplication) -> None:
     """The app's own resources and light theme, so widgets (and screenshots) look as users see them."""
-    # Loaded once per process: reloading the compiled module frees data Qt still points at (a crash).
-    if "companion.ui.resources_rc" not in sys.modules:
-        resources.load()
+    resources.load()
     apply_theme(qapp, "light")
