@@ -13,8 +13,8 @@ from companion.store.db import SessionStore
 from companion.ui.library_view import LibraryView
 from companion.ui.session_table import COL_AGENT, COL_ALERTS, COL_DURATION, COL_MISSED, COL_SENTIMENT, COL_TITLE
 from tests import speech
-from tests.ui.sessions.conftest import SHORT_CALL, StoredCall
-from tests.ui.sessions.pdf_pages import ink_fraction, render_first_page
+from tests.ui.conftest import SHORT_CALL, StoredCall
+from tests.ui.pdf_pages import ink_fraction, render_first_page
 
 
 def _library(qtbot: QtBot, store_dir: Path) -> LibraryView:

@@ -15,7 +15,7 @@ from companion.store.records import SessionInfo
 from companion.ui.coaching import load_coaching
 from companion.ui.replay_view import ReplayView
 from companion.ui.sessions_window import SessionsWindow
-from tests.ui.sessions.conftest import StoredCall
+from tests.ui.conftest import StoredCall
 
 
 def _replay(qtbot: QtBot, stored_call: StoredCall) -> tuple[ReplayView, SessionStore]:

@@ -16,7 +16,7 @@ from companion.ui.main_window import MainWindow
 from companion.ui.sessions_entry import install_sessions
 from companion.ui.settings import Key, Settings
 from tests import speech
-from tests.ui.sessions.conftest import SHORT_CALL
+from tests.ui.conftest import SHORT_CALL
 
 
 @pytest.fixture
