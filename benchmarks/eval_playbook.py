@@ -30,11 +30,35 @@ from companion.analysis.labelled_calls import Score, Turn, as_transcript, read_c
 from companion.analysis.playbook import Playbook, load_playbook
 from companion.analysis.report import build_report
 from companion.asr.model import ModelSettings
+from companion.asr.vad import VadSettings
 from companion.audio.files import FileSource
 from companion.events import Event
 from companion.pipeline import CallPipeline, EngineSettings
 
 ROOT = Path(__file__).resolve().parent.parent
+MACRO_STEPS = ("empathize", "assess", "affirm", "resolve")
+# The baseline a playbook must beat: the obvious phrases of each step, matched literally.
+KEYWORDS = {
+    "listen": ("go on", "i hear you", "tell me more", "i'm listening"),
+    "empathize": ("i understand", "frustrating", "i'm sorry", "i'd feel"),
+    "assess": ("can you tell me", "what ", "when ", "where "),
+    "affirm": ("so if i understand", "is that right", "is that correct", "to recap"),
+    "resolve": ("i will", "i'll", "i can offer", "refund", "replace"),
+    "agree": ("does that work", "to confirm", "the plan"),
+    "thank": ("thank you for", "thanks for"),
+}
+
+
+def with_keyword_steps(report: dict[str, Any]) -> dict[str, Any]:
+    """The same analysis with each agent utterance's steps found by the keyword list instead."""
+    rows = []
+    for u in report["utterances"]:
+        text = u["text"].lower()
+        found = [
+            s for s, words in KEYWORDS.items() if u["speaker"] == "agent" and any(w in text for w in words)
+        ]
+        rows.append(u | {"steps": found})
+    return report | {"utterances": rows}
 
 
 class TimedCoach:
@@ -61,9 +85,10 @@ def synthesize(callsynth: Path, call: Path, out: Path, phone: bool) -> list[Turn
     ]
 
 
-def run_audio(wav: Path, playbook: Playbook) -> tuple[dict[str, Any], float, float]:
+def run_audio(wav: Path, playbook: Playbook, vad: VadSettings) -> tuple[dict[str, Any], float, float]:
     coach = TimedCoach(Coach(playbook))
-    pipeline = CallPipeline(FileSource(wav), EngineSettings(model=ModelSettings()), coach=coach)
+    settings = EngineSettings(model=ModelSettings(), vad=vad)
+    pipeline = CallPipeline(FileSource(wav), settings, coach=coach)
     pipeline.run()
     report = build_report(pipeline.events, steps=playbook.step_titles(), wall_s=pipeline.wall_s)
     return report, coach.seconds, pipeline.wall_s
@@ -84,10 +109,20 @@ def main() -> int:
     ap.add_argument("fixture_dir", type=Path, nargs="?", default=ROOT / "tests" / "fixtures" / "calls")
     ap.add_argument("--bands", default="wide,phone,text")
     ap.add_argument("--json", dest="json_out", type=Path)
+    ap.add_argument("--sets", default="eval,fixtures", help="which call sets to run")
+    ap.add_argument("--keep", type=Path, help="keep each call's analysis JSON in this folder")
+    ap.add_argument(
+        "--vad-threshold",
+        type=float,
+        default=None,
+        help="speech threshold of the VAD (engine default if unset)",
+    )
     ap.add_argument("--misses", action="store_true", help="list every miss and false alert")
     args = ap.parse_args()
     callsynth = args.eval_dir / "callsynth.py"
     playbook = load_playbook()
+    vad = VadSettings() if args.vad_threshold is None else VadSettings(threshold=args.vad_threshold)
+    print(f"vad threshold {vad.threshold}")
     sets = {
         "eval": sorted((args.eval_dir / "calls").glob("*.call")),
         "fixtures": sorted(args.fixture_dir.glob("*.call")),
@@ -96,22 +131,40 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for set_name, calls in sets.items():
+            if set_name not in args.sets.split(","):
+                continue
             for band in args.bands.split(","):
                 total = Score()
+                keywords = Score()
                 coach_s = wall_s = 0.0
                 for call in calls:
                     _, script = read_call(call)
                     if band == "text":
                         report = run_text(script, playbook, folder, call.stem)
                         total.add(score_report(report, script, call.stem))
+                        keywords.add(score_report(with_keyword_steps(report), script, call.stem))
                         continue
                     wav = folder / f"{call.stem}-{band}.wav"
                     turns = synthesize(callsynth, call, wav, phone=band == "phone")
-                    report, spent, wall = run_audio(wav, playbook)
+                    report, spent, wall = run_audio(wav, playbook, vad)
+                    if args.keep:
+                        args.keep.mkdir(parents=True, exist_ok=True)
+                        (args.keep / f"{set_name}-{call.stem}-{band}.json").write_text(
+                            json.dumps(report, indent=1)
+                        )
                     coach_s += spent
                     wall_s += wall
                     total.add(score_report(report, turns, f"{call.stem}/{band}"))
+                    keywords.add(score_report(with_keyword_steps(report), turns, call.stem))
                 figures: dict[str, float] = total.figures()
+                macro_r, macro_p = total.macro(MACRO_STEPS)
+                base_r, base_p = keywords.macro(MACRO_STEPS)
+                figures |= {
+                    "macro4_recall": round(macro_r, 3),
+                    "macro4_precision": round(macro_p, 3),
+                    "keywords_macro4_recall": round(base_r, 3),
+                    "keywords_macro4_precision": round(base_p, 3),
+                }
                 if band != "text" and wall_s > 0:
                     figures["coach_share_of_analysis"] = round(coach_s / wall_s, 4)
                     figures["coach_ms_per_call"] = round(1000 * coach_s / max(1, len(calls)), 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -101,7 +102,11 @@ def record_file(
     """
     source = FileSource(path, agent=agent, realtime=False)
     pipeline = CallPipeline(source, EngineSettings(model=ModelSettings(name=model)), coach=coach)
-    recorder = SessionRecorder(store, recorder_settings).attach(pipeline)
+    settings = recorder_settings or RecorderSettings()
+    if coach is not None and not settings.playbook_steps:
+        # The session keeps the playbook it was judged by, so the library can count missed steps.
+        settings = dataclasses.replace(settings, playbook_steps=tuple(coach.playbook.step_titles()))
+    recorder = SessionRecorder(store, settings).attach(pipeline)
     total = source.declared_duration or 0.0
 
     def on_block(block: AudioBlock) -> None:

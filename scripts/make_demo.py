@@ -39,8 +39,7 @@ SCRIPT: list[tuple[str, str]] = [
     ("agent", "Okay, you have to calm down. Our policy says deliveries can take up to fourteen days."),
     (
         "customer",
-        "Don't tell me to calm down! I don't care about your policy. I want my sofa, "
-        "and I am sick of being ignored.",
+        "Don't tell me to calm down! I don't care about your policy. I want my sofa, and I am sick of being ignored.",
     ),
     (
         "agent",
@@ -141,8 +140,7 @@ def main() -> int:
     script_path = args.out.with_suffix(".txt")
     script_path.write_text(
         "".join(
-            f"[{int(t['start']) // 60:02d}:{int(t['start']) % 60:02d}] "
-            f"{str(t['speaker']).capitalize()}: {t['text']}\n"
+            f"[{int(t['start']) // 60:02d}:{int(t['start']) % 60:02d}] {str(t['speaker']).capitalize()}: {t['text']}\n"
             for t in turns
         ),
         encoding="utf-8",

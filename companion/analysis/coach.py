@@ -114,8 +114,13 @@ class Coach:
         opening = self._last_customer is None and not self.progress.agent_turns
         evidence = {e.step: e for e in self.matcher.match(u.text, opening=opening)}
         # A plan or a closing restates the fix already offered; it is not a new one.
-        restates = "agree" in evidence or "thank" in evidence
-        if "resolve" in evidence and self.progress.done("resolve") and restates:
+        restates = "agree" in evidence or "thank" in evidence or self.progress.done("thank")
+        if (
+            "resolve" in evidence
+            and self.progress.done("resolve")
+            and restates
+            and not self.progress.rework_fix
+        ):
             del evidence["resolve"]
         fix = evidence.get("resolve")
         offer = fix.quote if fix else self.spotter.fix_offer(u.text)
@@ -139,7 +144,7 @@ class Coach:
         # names negative things without the agent being negative.
         describes = bool(set(evidence) - {"assess"})
         agent_score = max(reading.score, 0.0) if describes else reading.score
-        for finding in self.spotter.check(u.text, "empathize" in evidence, agent_score):
+        for finding in self.spotter.check(u.text, set(evidence), agent_score):
             out.append(Alert(u.t, finding.kind, finding.reason, u.id, speaker="agent"))
         self.progress.agent_said(u.text)
         return out

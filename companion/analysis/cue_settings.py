@@ -15,7 +15,7 @@ class CueThresholds:
     # Pace is words per minute of the agent's own speaking time (pauses between
     # utterances left out), the way conversation-intelligence tools count it;
     # fluent conversational English measures roughly 150-210 on that scale.
-    pace_fast_wpm: float = 230.0
+    pace_fast_wpm: float = 250.0
     pace_slow_wpm: float = 120.0
     pace_window_s: float = 30.0
     pace_min_speech_s: float = 8.0  # less agent speech than this in the window is no reading

@@ -61,6 +61,7 @@ class Score:
     false_alerts: int = 0
     calls: int = 0
     misses: list[str] = field(default_factory=list)
+    per_step: dict[str, list[int]] = field(default_factory=dict)  # step -> [tp, fp, fn]
 
     def add(self, other: Score) -> None:
         for name in (
@@ -76,6 +77,19 @@ class Score:
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses += other.misses
+        for step, counts in other.per_step.items():
+            mine = self.per_step.setdefault(step, [0, 0, 0])
+            for i, n in enumerate(counts):
+                mine[i] += n
+
+    def macro(self, steps: tuple[str, ...]) -> tuple[float, float]:
+        """Mean per-step recall and precision over ``steps``."""
+        recalls, precisions = [], []
+        for step in steps:
+            tp, fp, fn = self.per_step.get(step, [0, 0, 0])
+            recalls.append(tp / max(1, tp + fn))
+            precisions.append(tp / max(1, tp + fp))
+        return sum(recalls) / len(steps), sum(precisions) / len(steps)
 
     @property
     def step_recall(self) -> float:
@@ -176,6 +190,9 @@ def score_report(report: dict[str, Any], turns: list[Turn], name: str = "") -> S
         score.step_tp += len(found & labelled)
         score.step_fp += len(found - labelled)
         score.step_fn += len(labelled - found)
+        for step in found | labelled:
+            counts = score.per_step.setdefault(step, [0, 0, 0])
+            counts[0 if step in found and step in labelled else 1 if step in found else 2] += 1
         for step in sorted(found - labelled):
             score.misses.append(f"{name} turn {i}: extra {step}: {turn.text[:60]}")
         for step in sorted(labelled - found):

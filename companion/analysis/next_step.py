@@ -22,6 +22,8 @@ UPSET = -0.25  # a customer reading at or below this is upset
 REESCALATION = -0.45  # after empathy, a reading this low ...
 REESCALATION_DROP = 0.3  # ... this far below the line is a re-escalation
 HEARD_VENTS = 2  # after this many upset turns the customer has told their story
+TOLD_STORY_WORDS = 12  # a customer who said this much before getting upset has been heard
+SETTLED_TURNS = 2  # calm customer turns, with the agent talking between, that settle a need for empathy
 REPEAT_OVERLAP = 0.45
 _REPEAT_MARKERS = re.compile(
     r"\b(?:already told you|told you (?:already|before|twice)|as i said|like i said|i keep telling|"
@@ -61,6 +63,7 @@ class CallProgress:
         self.counts = dict.fromkeys(ORDER, 0)
         self.furthest = -1  # index in ORDER of the furthest step from assess on
         self.customer_turns = 0
+        self.customer_words = 0
         self.agent_turns = 0
         self.turns_since_upset = 0  # customer turns since they first got upset
         self.upset_turns = 0  # upset customer turns since the agent last listened or empathised
@@ -69,6 +72,9 @@ class CallProgress:
         self.needs_empathy = False
         self.rework_fix = False  # the fix on the table was turned down
         self.why: str | None = None
+        self.calm_since_need = 0  # calm customer turns since empathy became due
+        self.agent_since_need = 0  # agent turns since empathy became due
+        self.later_since_need = False  # the agent has assessed, affirmed or resolved since then
         self._complaints: list[set[str]] = []
 
     def done(self, step: str) -> bool:
@@ -86,6 +92,8 @@ class CallProgress:
         if step == "empathize":
             self.needs_empathy = False
         index = ORDER.index(step)
+        if index >= ORDER.index("assess"):
+            self.later_since_need = True
         if step == "thank" and self.furthest < ORDER.index("resolve"):
             return  # a thank-you mid-call ("thanks for telling me") does not close it
         if index >= ORDER.index("assess"):
@@ -96,10 +104,14 @@ class CallProgress:
     def agent_said(self, text: str) -> None:
         del text  # the agent's words count through the steps they evidence
         self.agent_turns += 1
+        self.agent_since_need += 1
 
     def customer_said(self, text: str, score: float, line: float | None, escalated: bool) -> None:
-        self.customer_turns += 1 if text else 0
         upset = score <= UPSET
+        if upset and not self.ever_upset and self.customer_words >= TOLD_STORY_WORDS:
+            self.heard = True  # a calm caller who turns sour has already told their story
+        self.customer_turns += 1 if text else 0
+        self.customer_words += len(text.split())
         words = _content(text)
         repeated = bool(_REPEAT_MARKERS.search(text)) or (
             upset
@@ -109,6 +121,7 @@ class CallProgress:
         if upset and words:
             self._complaints.append(words)
         after_fix = self.furthest >= ORDER.index("resolve")
+        was_needed = self.needs_empathy
         if upset and not self.ever_upset:
             self.ever_upset = True
             self.needs_empathy = not self.done("empathize") or after_fix
@@ -121,6 +134,21 @@ class CallProgress:
                 if after_fix:
                     self.rework_fix = True
                     self.furthest = ORDER.index("affirm")
+        if self.needs_empathy and not was_needed:
+            self.calm_since_need = self.agent_since_need = 0
+            self.later_since_need = False
+        elif self.needs_empathy and text:
+            self.calm_since_need = 0 if upset else self.calm_since_need + 1
+            # The customer has settled while the agent worked on: the moment for empathy has passed
+            # (or the agent's empathy was lost to the recogniser). Going on is better than nagging.
+            moved_on = self.later_since_need and self.calm_since_need >= SETTLED_TURNS
+            if (
+                (moved_on or self.calm_since_need > SETTLED_TURNS)
+                and self.agent_since_need >= 1
+                and self.heard
+            ):
+                self.needs_empathy = False
+                self.upset_turns = 0
         if upset:
             self.upset_turns += 1
         if self.ever_upset and text:

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+
+from companion.analysis.heard_words import VOCABULARY, TokenIndex
 
 _CONTRACTIONS = {
     "i'm": "i am",
@@ -44,25 +45,22 @@ _CONTRACTIONS = {
     "ive": "i have",
 }
 _SUFFIXES = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"))
-# Words a small recogniser confuses for each other; matched as equals.
-_HOMOPHONES = (
-    {"hear", "here"},
-    {"to", "too", "two"},
-    {"for", "four"},
-    {"right", "write"},
-    {"know", "no"},
-    {"your", "you"},
-    {"their", "there"},
-    {"weight", "wait"},
-    {"see", "sea"},
-)
-_HOMOPHONE_OF = {w: frozenset(group) for group in _HOMOPHONES for w in group}
 _LIGHT_WORDS = "i you a an the to is are that it of for me my your and so do be am this we"
 _LIGHT = frozenset(_LIGHT_WORDS.split())
 _WORD = re.compile(r"[a-z0-9']+")
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _OPENER_WORDS = "what when where why how which who can could would did do does have has is was were are may"
 _QUESTION_OPENERS = frozenset(_OPENER_WORDS.split())
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_FILLERS = _words("and so okay ok right now well then also")
+_AUXILIARIES = _words("can could would will did do does have has is was were are may should")
+_PRONOUNS = _words("you it there they he she we i your the this that")
+_WH_WORDS = _words("what when where which who why how")
 GAP = 4
 MIN_SCORE = 0.78
 
@@ -91,6 +89,11 @@ class Sentence:
     tokens: tuple[str, ...]
     origin: tuple[int, ...]
     question: bool
+    index: TokenIndex = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.index is None:
+            object.__setattr__(self, "index", TokenIndex(self.tokens))
 
     def quote(self, first: int, last: int) -> str:
         """The original words behind tokens ``first..last``, as the speaker's own quote."""
@@ -113,51 +116,33 @@ def split_sentences(text: str) -> list[Sentence]:
         if not tokens:
             continue
         ends = part.rstrip()[-1:]
-        question = ends == "?" or (ends not in (".", "!") and tokens[0] in _QUESTION_OPENERS)
+        question = (
+            ends == "?"
+            or opens_question(tokens)
+            or (ends not in (".", "!") and tokens[0] in _QUESTION_OPENERS)
+        )
         out.append(Sentence(tuple(words), tuple(tokens), tuple(origin), question))
     return out
 
 
-def sound_key(word: str) -> str:
-    """A rough sound key: first letter, then consonants with doubles and silent letters folded."""
-    if not word:
-        return ""
-    word = word.replace("ph", "f").replace("ck", "k").replace("gh", "")
-    head, tail = word[0], word[1:]
-    tail = re.sub(r"[aeiouyhw]", "", tail)
-    tail = re.sub(r"(.)\1+", r"\1", tail)
-    return head + tail
+def opens_question(tokens: list[str] | tuple[str, ...]) -> bool:
+    """Whether a sentence opens like a question, whatever punctuation the recogniser gave it.
 
-
-def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
-@lru_cache(maxsize=65536)
-def word_similarity(token: str, cue: str) -> float:
-    """How well a heard token stands for a cue word (0..1); short words must match exactly."""
-    if token == cue:
-        return 1.0
-    if cue.endswith("*"):
-        return 1.0 if token.startswith(cue[:-1]) and len(cue) > 2 else 0.0
-    if cue.startswith("*"):
-        return 1.0 if token.endswith(cue[1:]) and len(token) > len(cue) + 1 else 0.0
-    if cue in _HOMOPHONE_OF and token in _HOMOPHONE_OF[cue]:
-        return 0.9
-    if len(cue) < 4 or len(token) < 3:
-        return 0.0
-    longest = max(len(token), len(cue))
-    if abs(len(token) - len(cue)) > 3:
-        return 0.0
-    ratio = 1.0 - edit_distance(token, cue) / longest
-    # A looser sound-alike rule was tried and dropped: it took "seeing" for "saying".
-    return ratio if ratio >= 0.75 else 0.0
+    "And did you get a reference number." is a question: an auxiliary before a
+    pronoun, or a question word before an auxiliary, after an optional filler.
+    """
+    rest = list(tokens[1:] if tokens and tokens[0] in _FILLERS else tokens)
+    if len(rest) < 2:
+        return False
+    first, second = rest[0], rest[1]
+    if first in _AUXILIARIES and second in _PRONOUNS:
+        return True
+    if first not in _WH_WORDS:
+        return False
+    if second in _AUXILIARIES or (first == "how" and second in ("long", "often", "many", "much")):
+        return True
+    # "What date did ...", "Which card was ..."; but not "What I can do is ..."
+    return second not in _PRONOUNS and len(rest) > 2 and rest[2] in _AUXILIARIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +194,9 @@ class Phrase:
             if not alts:
                 raise ValueError(f"empty word in cue {text!r}")
             words = tuple(alts)
+            for alt in alts:
+                for word in alt.split():
+                    VOCABULARY.add(word)
             weight = 0.5 if all(w in _LIGHT for w in words) else 1.0
             multi = [a for a in words if " " in a]
             if multi:
@@ -223,17 +211,31 @@ class Phrase:
             raise ValueError(f"empty cue {text!r}")
         self.slots = tuple(slots)
         self.required = sum(s.weight for s in slots if not s.optional)
+        self.required_places = sum(1 for s in slots if not s.optional)
 
     def __repr__(self) -> str:
         return f"Phrase({self.text!r})"
 
-    def find(self, tokens: tuple[str, ...]) -> Match | None:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Phrase) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def find(self, tokens: tuple[str, ...] | TokenIndex) -> Match | None:
         """The best occurrence scoring at least MIN_SCORE, or None."""
+        index = tokens if isinstance(tokens, TokenIndex) else TokenIndex(tokens)
+        hits = [index.slot_hits(slot.words) for slot in self.slots]
+        # Cheap bound first: most cues share no word with a given sentence.
+        empty = [s for s, h in zip(self.slots, hits, strict=True) if not h and not s.optional]
+        if len(empty) > 1 or (empty and self.required_places < 4):
+            return None
+        if (self.required - sum(s.weight for s in empty)) / self.required < MIN_SCORE:
+            return None
         # State: next token index -> (score, first matched index, last matched index, misses).
-        states: dict[int | None, tuple[float, int, int, int]] = {None: (0.0, -1, -1, 0)}
-        n = len(tokens)
-        for slot in self.slots:
-            new: dict[int | None, tuple[float, int, int, int]] = {}
+        states: dict[int | None, _State] = {None: (0.0, -1, -1, 0)}
+        for slot, slot_hits in zip(self.slots, hits, strict=True):
+            new: dict[int | None, _State] = {}
             keep = _keeper(new)
             for pos, (score, first, last, misses) in states.items():
                 # Skipping a place: free if optional, else one miss (the recogniser dropped it).
@@ -241,20 +243,22 @@ class Phrase:
                     keep(pos, (score, first, last, misses))
                 elif misses == 0:
                     keep(pos, (score, first, last, misses + 1))
-                lo, hi = (0, n) if pos is None else (pos, min(n, pos + slot.gap + (1 if misses else 0)))
-                for k in range(lo, hi):
-                    sim = max(word_similarity(tokens[k], w) for w in slot.words)
-                    if sim > 0.0:
-                        keep(k + 1, (score + sim * slot.weight, first if first >= 0 else k, k, misses))
+                reach = None if pos is None else pos + slot.gap + (1 if misses else 0)
+                for k, (sim, width) in slot_hits.items():
+                    if pos is not None and not pos <= k < reach:  # type: ignore[operator]
+                        continue
+                    start = first if first >= 0 else k
+                    keep(k + width, (score + sim * slot.weight, start, k + width - 1, misses))
             states = new
         best: Match | None = None
         for score, first, last, misses in states.values():
             if first < 0:
                 continue
-            matched = len([s for s in self.slots if not s.optional])
-            if misses and matched < 4:
+            if misses and self.required_places < 4:
                 continue  # short cues must be heard whole
             value = score / self.required
-            if value >= MIN_SCORE and (best is None or value > best.score):
-                best = Match(round(min(value, 1.0), 3), first, last)
+            value = round(min(value, 1.0), 3)
+            # On a tie the earliest occurrence wins: question cues must open the sentence.
+            if value >= MIN_SCORE and (best is None or (value, -first) > (best.score, -best.first)):
+                best = Match(value, first, last)
         return best

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from companion.analysis.phrases import Phrase, Sentence, split_sentences
 from companion.analysis.playbook import Playbook
 
-AGENT_NEGATIVE = -0.35  # corrected agent sentiment at or below this reads as the agent getting drawn in
+AGENT_NEGATIVE = -0.5  # corrected agent sentiment at or below this reads as the agent getting drawn in
+MIN_WORDS = 4  # a tone read from fewer words is noise
 _SORRY = re.compile(r"\bsorry\b|\bapologi[sz]e\b", re.IGNORECASE)
 
 
@@ -27,7 +28,7 @@ class Finding:
 def _first(phrases: tuple[Phrase, ...], sentences: list[Sentence]) -> str | None:
     for sentence in sentences:
         for phrase in phrases:
-            hit = phrase.find(sentence.tokens)
+            hit = phrase.find(sentence.index)
             if hit is not None:
                 return sentence.quote(hit.first, hit.last)
     return None
@@ -47,36 +48,51 @@ class PitfallSpotter:
             return None
         return _first(pitfall.cues, split_sentences(text))
 
-    def check(self, text: str, empathized: bool, agent_score: float) -> list[Finding]:
-        """Pitfalls in one agent utterance; ``empathized``: the same utterance evidences empathy."""
+    def check(self, text: str, steps: set[str], agent_score: float) -> list[Finding]:
+        """Pitfalls in one agent utterance; ``steps``: the steps the same utterance evidences."""
         sentences = split_sentences(text)
         found: list[Finding] = []
+        empathized = "empathize" in steps
         trigger = self.playbook.pitfall("trigger-words")
         if trigger is not None:
-            # "I can't imagine how hard that was" is empathy, not a refusal.
-            plain = sentences if not empathized else [s for s in sentences if not self._is_empathy(s)]
-            quote = _first(trigger.cues, plain)
+            # "I can't imagine how hard that was" is empathy, and "you need to be there by ten"
+            # in a summary is the customer's own need: neither is a trigger.
+            mirrored = [s for s in ("empathize", "affirm") if s in steps]
+            plain = [s for s in sentences if not self._mirrors(s, mirrored)]
+            cues = trigger.cues
+            if "affirm" in steps:  # a summary restates what the customer needs or must do
+                cues = tuple(p for p in cues if not p.text.startswith("you "))
+            quote = _first(cues, plain)
             if quote is not None:
-                found.append(Finding("trigger-words", f'"{quote}" tends to inflame: say what you can do', quote))
+                found.append(
+                    Finding("trigger-words", f'"{quote}" tends to inflame: say what you can do', quote)
+                )
             elif (jargon := _first(trigger.jargon, sentences)) is not None:
-                found.append(Finding("trigger-words", f'jargon "{jargon}": use the customer\'s words', jargon))
+                found.append(
+                    Finding("trigger-words", f'jargon "{jargon}": use the customer\'s words', jargon)
+                )
             sorries = len(_SORRY.findall(text))
             if sorries and not empathized:
                 self._sorry_run += sorries
             elif not sorries:
                 self._sorry_run = 0
             if trigger.sorry_repeats and self._sorry_run >= trigger.sorry_repeats and not found:
-                found.append(Finding("trigger-words", 'repeated "I\'m sorry": name their feeling instead', "sorry"))
+                found.append(
+                    Finding("trigger-words", 'repeated "I\'m sorry": name their feeling instead', "sorry")
+                )
                 self._sorry_run = 0
         negative = self.playbook.pitfall("agent-negativity")
         if negative is not None:
             quote = _first(negative.cues, sentences)
             if quote is not None:
                 found.append(Finding("agent-negativity", f'"{quote}": stay warm and even', quote))
-            elif agent_score <= AGENT_NEGATIVE:
-                found.append(Finding("agent-negativity", f"your tone reads negative ({agent_score:+.2f})", text[:60]))
+            elif agent_score <= AGENT_NEGATIVE and len(text.split()) >= MIN_WORDS:
+                found.append(
+                    Finding("agent-negativity", f"your tone reads negative ({agent_score:+.2f})", text[:60])
+                )
         return found
 
-    def _is_empathy(self, sentence: Sentence) -> bool:
-        step = self.playbook.step("empathize")
-        return any(p.find(sentence.tokens) is not None for p in step.cues)
+    def _mirrors(self, sentence: Sentence, steps: list[str]) -> bool:
+        return any(
+            p.find(sentence.index) is not None for step in steps for p in self.playbook.step(step).cues
+        )

@@ -8,7 +8,6 @@ and each covered by a test (tests/analysis/test_sentiment.py):
   "this is the third time") score neutral: complaint markers pull them down;
 * filler "like" ("I feel like you do not care") counts as the verb *like*;
 * politeness in a request ("can you please help me") reads as happiness;
-* a bare "no" answering a question reads as negativity;
 * the agent's empathy ("I understand how frustrating this is", "I am so sorry
   you had to wait") reads as the agent turning negative, and the agent naming
   the customer's problem ("I can fix that problem") likewise;
@@ -43,15 +42,31 @@ _COMPLAINT_MARKERS = tuple(
         r"\b(?:twice|three times|four times) already\b",
         r"\bcalled (?:twice|three times|again|before|already)\b",
         r"\b(?:can ?not|can't|cant) believe\b",
-        r"\b(?:for|over) (?:two|three|four|five|six|ten|twenty|thirty|forty|fifty|several|many|\d+) "
+        # Time spent waiting, not time asked for ("freeze it for two months" is no complaint).
+        r"\b(?:been|waiting|waited|down|broken|stuck|trying|queue|queuing|hold)\b(?: \w+){0,5} "
+        r"(?:for|over) (?:over )?(?:two|three|four|five|six|ten|twenty|thirty|forty|fifty|several|many|\d+) "
         r"(?:weeks|days|hours|months|minutes)\b",
-        r"\bfor (?:an|over an) hour\b",
+        r"\b(?:been|waiting|waited|on hold) (?:for )?(?:an|over an) hour\b",
         r"\bon hold for\b",
         r"\bwaste of (?:time|money)\b",
         r"\bfed up\b",
         r"\bsick of\b",
         r"\btired of\b",
-        r"\bi want to (?:cancel|speak to|talk to) (?:my|a|your)? ?(?:account|manager|supervisor|contract)\b",
+        r"\bi want (?:to cancel|to speak to|to talk to|a refund|my money back|it fixed|this fixed)\b",
+        r"\b(?:do not|don't|dont) tell me\b",
+        r"\bnot (?:paying|happy|impressed|good enough)\b",
+        r"\bwhat (?:are|is) you(?: people)? (?:going to|gonna) do\b",
+        # The problem itself: a caller reporting damage or failure is complaining, however flat the words.
+        r"\b(?:damaged|broken|torn|ripped|scratched|dented|cracked|faulty|defective|ruined|flooded|stolen)\b",
+        r"\b(?:a|the|huge|big|large) (?:tear|hole|crack|dent|scratch|stain|leak)\b",
+        r"\b(?:stopped|not|never|isn't|isnt|doesn't|doesnt|does not|won't|wont|will not) "
+        r"(?:working|work|arrived|turn on|connect|start|load)\b",
+        r"\b(?:gone|went|going|been) down\b",
+        r"\b(?:overcharged|double charged|charged (?:me )?twice|charged (?:me )?for)\b",
+        r"\b(?:two|three|four|five|six|several|many) times (?:this|a|last|in)\b",
+        r"\blost (?:a|my|the|all)\b",
+        r"\bwrong (?:item|size|order|amount|address|colour|color|product)\b",
+        r"\bleft (?:before|without)\b",
         r"\bnot (?:good enough|acceptable|what i (?:asked|ordered|paid))\b",
         r"\bunacceptable\b",
         r"\bkeeps? (?:dropping|crashing|failing|breaking|happening)\b",
@@ -64,19 +79,21 @@ _REQUEST_HELP = re.compile(
     r"\b(?:can|could|would|will) you (?:please )?help\b|\bhelp me\b|\bneed (?:some )?help\b"
     r"|\bhow can i help\b"
 )
-_ANSWER_NO = re.compile(r"^\s*no[,.]?\s+(?!problem|worries|way\b)", re.IGNORECASE)
 _HALLUCINATIONS = re.compile(
     r"^\W*(?:thanks? (?:you )?for watching|please subscribe|subtitles by|you)\W*$", re.IGNORECASE
 )
 # Frames in which the agent names the customer's feelings rather than showing their own.
 _EMPATHY_FRAME = re.compile(
     r"\b(?:understand|hear|sorry|apologi[sz]e|imagine|must be|must have|sounds|can see|i'd|that's really|"
-    r"feel the same|in your (?:shoes|place|position)|would be|get why|no wonder)\b"
+    r"feel the same|in your (?:shoes|place|position)|would be|get why|no wonder|why you|"
+    r"would make (?:me|anyone)|makes sense)\b"
 )
 # Words that name the customer's trouble; from the agent they describe, they do not judge.
 _PROBLEM_WORDS = re.compile(
     r"(?<!\bno )(?<!\bnot a )\b(?:problem|problems|issue|issues|trouble|damaged|broken|error|errors|"
-    r"fault|faulty|delay|delayed|mistake|outage|missing|lost|stuck|wrong|inconvenience|frustration)\b"
+    r"fault|faulty|delay|delayed|mistake|outage|missing|lost|stuck|wrong|inconvenience|frustration|"
+    r"block|blocked|declined|cancel|cancelled|canceled|charge|charged|stranded|late|refused|failed|locked|"
+    r"crashed|crash|dead|worried|worry|hassle|complaint|dispute|fraud|stolen|damage|leak|leaking)\b"
 )
 _CLAUSE = re.compile(r"[.;!?]+|,\s*(?:but|and)\b|\bbut\b")
 SHORT_WORDS = 3
@@ -126,9 +143,6 @@ class SentimentReader:
             if _REQUEST_HELP.search(lower) or (_REQUEST_PLEASE.search(lower) and "?" in lower):
                 lower = _REQUEST_PLEASE.sub("", _REQUEST_HELP.sub(" ", lower))
                 notes.append("polite request read as neutral")
-            if _ANSWER_NO.match(lower):
-                lower = _ANSWER_NO.sub("", lower, count=1)
-                notes.append("answer 'no' read as neutral")
         score = self.vader(lower) if lower.strip() else 0.0
         if speaker != "agent":
             markers = sum(1 for m in _COMPLAINT_MARKERS if m.search(lower))

@@ -24,11 +24,17 @@ class Evidence:
 def _quote(sentence: Sentence, first: int, last: int) -> str:
     if len(sentence.words) <= QUOTE_WORDS:
         return " ".join(sentence.words).strip()
-    return sentence.quote(first, last)
+    # The matched words and what follows them in the clause, so the quote reads on its own.
+    end = last
+    while end + 1 < len(sentence.tokens) and end - first < QUOTE_WORDS - 4:
+        end += 1
+        if sentence.words[sentence.origin[end]].endswith((",", ";", ":")):
+            break
+    return sentence.quote(first, end)
 
 
 def _matches_any(phrases: tuple[Phrase, ...], sentence: Sentence) -> bool:
-    return any(p.find(sentence.tokens) is not None for p in phrases)
+    return any(p.find(sentence.index) is not None for p in phrases)
 
 
 class StepMatcher:
@@ -90,7 +96,7 @@ class StepMatcher:
     def _best(phrases: tuple[Phrase, ...], sentence: Sentence, anchored: bool = False) -> tuple[str, float, str] | None:
         found: tuple[str, float, str] | None = None
         for phrase in phrases:
-            hit = phrase.find(sentence.tokens)
+            hit = phrase.find(sentence.index)
             if hit is None or (anchored and hit.first > QUESTION_START):
                 continue
             if found is None or hit.score > found[1]:

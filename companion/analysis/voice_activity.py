@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from companion.analysis.voice_baseline import utterance_loudness
+
 FLOOR_DB = -90.0
 BINS = 91  # 1 dB bins from -90 to 0 dBFS
 # Speech a voice keeps at least this far above the channel's quietest tenth.
@@ -30,6 +32,8 @@ HANGOVER_S = 0.5
 # Until this much of a channel has been heard its noise floor is a guess.
 FLOOR_AFTER_S = 3.0
 DEFAULT_GATE_DB = -60.0
+# A stretch of speech shorter than this has too few readings for a loudness.
+MIN_STRETCH_S = 1.0
 
 
 class LevelHistogram:
@@ -78,7 +82,7 @@ class VoiceActivity:
         self.onset = 0.0  # start of the current (or last) stretch of speech
         self.last_voice: float | None = None  # call time the speaker was last heard
         self.segment = 0  # the detector's number of the last segment announced
-        self.segment_onsets: dict[int, float] = {}
+        self.stretches: list[float] = []  # loudness of each finished stretch of speech
         self._all = LevelHistogram()
         self._speech = LevelHistogram()
         self.trace = LevelTrace()
@@ -96,11 +100,20 @@ class VoiceActivity:
 
     def speech_started(self, t: float, segment: int) -> None:
         self.segment = max(self.segment, segment)
-        self.segment_onsets[segment] = t
         if not self.talking:
             self.talking = True
             self.onset = t
-        self.last_voice = max(self.last_voice or t, t)
+        # The detector announces speech a quarter second or more after its onset;
+        # the readings since then were heard while the speaker was not yet "talking".
+        gate = self.gate()
+        heard = t
+        for i in range(len(self.trace.times) - 1, -1, -1):
+            if self.trace.times[i] <= t:
+                break
+            if self.trace.dbfs[i] >= gate:
+                heard = self.trace.times[i]
+                break
+        self.last_voice = max(self.last_voice or heard, heard)
 
     def level(self, t: float, dbfs: float) -> bool:
         """Take a reading; return True if this reading ended the speaker's speech."""
@@ -117,5 +130,24 @@ class VoiceActivity:
             return False
         if self.last_voice is not None and t - self.last_voice >= HANGOVER_S:
             self.talking = False
+            if self.last_voice - self.onset >= MIN_STRETCH_S:
+                loudness = utterance_loudness(self.trace.between(self.onset, self.last_voice))
+                if loudness is not None:
+                    self.stretches.append(loudness)
             return True
         return False
+
+    def louder_now(self) -> float | None:
+        """How much louder the speech going on now is than this speaker's earlier stretches, in dB.
+
+        Known while the speaker is still talking, from the levels alone, so a
+        shouting customer counts as upset before their words are transcribed.
+        """
+        if not self.talking or len(self.stretches) < 2 or self.last_voice is None:
+            return None
+        if self.last_voice - self.onset < MIN_STRETCH_S:
+            return None
+        now = utterance_loudness(self.trace.between(self.onset, self.last_voice))
+        if now is None:
+            return None
+        return now - float(np.median(self.stretches))

@@ -157,9 +157,17 @@ class VoiceCues:
         return out
 
     def customer_upset(self) -> bool:
-        """Whether talking over the customer now weighs more: raised voice, low mood or escalation."""
+        """Whether talking over the customer now weighs more.
+
+        The customer is upset while they speak clearly louder than before (from
+        the levels, so it is known mid-sentence), after an utterance judged a
+        raised voice, or when the coach's events said so (a low smoothed
+        sentiment or an escalated mood).
+        """
+        louder = self._voices["customer"].louder_now()
+        shouting = louder is not None and louder >= self.thresholds.raised_voice_db
         low = self._customer_sentiment is not None and self._customer_sentiment <= UPSET_SENTIMENT
-        return self._raised["customer"] or low or self._escalated
+        return shouting or self._raised["customer"] or low or self._escalated
 
     # -- timing: levels and speech onsets ------------------------------------------
 

@@ -11,18 +11,11 @@ EXIT_USER_ERROR = 2
 
 def add_options(parser: argparse.ArgumentParser) -> None:
     window = parser.add_argument_group("window")
-    window.add_argument(
-        "--demo", action="store_true", help="play the bundled demo call through the live pipeline"
-    )
-    window.add_argument(
-        "--screenshot", type=Path, metavar="PATH", help="save a PNG of the window (with --quit-after)"
-    )
-    window.add_argument(
-        "--quit-after", type=float, metavar="SECONDS", help="close the window after this long"
-    )
-    window.add_argument(
-        "--compact", action="store_true", default=None, help="start in compact, always-on-top mode"
-    )
+    window.add_argument("--demo", action="store_true", help="play the bundled demo call through the live pipeline")
+    window.add_argument("--call", action="store_true", help="start a live call on the inputs chosen in Settings")
+    window.add_argument("--screenshot", type=Path, metavar="PATH", help="save a PNG of the window (with --quit-after)")
+    window.add_argument("--quit-after", type=float, metavar="SECONDS", help="close the window after this long")
+    window.add_argument("--compact", action="store_true", default=None, help="start in compact, always-on-top mode")
     window.add_argument("--theme", choices=("auto", "light", "dark"), help="the look for this run")
     window.add_argument("--mute", action="store_true", help="do not play the demo call aloud")
     window.add_argument(
@@ -48,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     return run_window(
         WindowOptions(
             demo=args.demo,
+            call=args.call,
             screenshot=args.screenshot,
             quit_after=args.quit_after,
             compact=args.compact,

@@ -7,7 +7,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+from companion.analysis.playbook import Playbook, load_playbook_or_default
 from companion.commands.store_location import add_store_option, open_store
+from companion.errors import PlaybookError
 from companion.store.bundle import SUFFIX, import_bundle
 from companion.store.recorder import RecorderSettings
 
@@ -19,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--agent-name", default="", help="the agent's name, kept with the session")
     p.add_argument("--model", default="bundled", help="speech model for recordings")
     p.add_argument("--no-redact", action="store_true", help="store card numbers and the like in the clear")
+    p.add_argument("--playbook", default=None, metavar="FILE", help="the playbook to score recordings by")
     add_store_option(p)
     p.set_defaults(handler=run)
 
@@ -34,12 +37,27 @@ def run(args: argparse.Namespace) -> int:
             result = import_bundle(store, path)
             print(f"{path}: {result.message}")
             return 0
+        from companion.analysis.coach import coach_for
         from companion.analyze import record_file
 
+        playbook = _playbook(args.playbook)
+        coach = coach_for(playbook) if playbook is not None else None
         settings = RecorderSettings(agent=args.agent_name, redact=not args.no_redact, title=path.stem)
-        session_id, _report, error = record_file(path, store, args.agent, args.model, settings)
+        session_id, _report, error = record_file(path, store, args.agent, args.model, settings, coach=coach)
     print(f"{path}: imported as session {session_id}")
     if error is not None:
         print(f"call-companion: {error} (the part before it was kept)", file=sys.stderr)
         return 2
     return 0
+
+
+def _playbook(path: str | None) -> Playbook | None:
+    """The playbook to judge an imported recording by: as ``analyze`` chooses it."""
+    try:
+        playbook, problem = load_playbook_or_default(Path(path) if path else None)
+    except PlaybookError as exc:
+        print(f"call-companion: {exc}; importing without a playbook", file=sys.stderr)
+        return None
+    if problem is not None:
+        print(f"call-companion: {problem}; using the default playbook", file=sys.stderr)
+    return playbook

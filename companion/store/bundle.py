@@ -20,9 +20,10 @@ from typing import Any
 
 from companion.errors import StoreError
 from companion.store import event_codec
-from companion.store.db import SessionStore, insert_events, insert_note, insert_session, refresh_summary
+from companion.store.db import SessionStore
 from companion.store.export import to_json
 from companion.store.records import Note, SessionInfo
+from companion.store.rows import insert_events, insert_note, insert_session, refresh_summary
 from companion.store.session_data import load_session
 
 FORMAT = "call-companion/bundle@1"

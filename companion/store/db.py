@@ -13,15 +13,23 @@ import logging
 import re
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from companion.errors import StoreError
-from companion.events import Alert, Event, SentimentPoint, StepDone, Utterance
+from companion.events import Event
 from companion.store import event_codec
 from companion.store.records import Note, SearchHit, SessionInfo, SessionSummary
+from companion.store.rows import (
+    UTTERANCE_BITS,
+    insert_events,
+    insert_note,
+    insert_session,
+    now_iso,
+    refresh_summary,
+)
 from companion.store.schema import migrate
 
 log = logging.getLogger(__name__)
@@ -48,10 +56,6 @@ def store_error(exc: BaseException, path: Path) -> StoreError:
     else:
         msg = f"the session store {path} failed: {exc}"
     return StoreError(msg)
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def new_uid() -> str:
@@ -88,7 +92,6 @@ class SessionStore:
                 self._conn = sqlite3.connect(
                     self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
                 )
-                self._conn.execute("PRAGMA journal_mode=WAL")
                 # FULL: each committed event survives a power cut, not only a killed process.
                 self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
@@ -97,9 +100,27 @@ class SessionStore:
                 if version == 0:
                     raise StoreError(f"{self.path} is not a session store")
             else:
-                migrate(self._conn, where=f" {self.path}")
+                self._prepare(busy_timeout_s)
         except (sqlite3.Error, OSError) as exc:
             raise store_error(exc, self.path) from exc
+
+    def _prepare(self, busy_timeout_s: float) -> None:
+        """WAL mode and the schema, retried while another window sets up the same new store.
+
+        Switching a new database to WAL takes an exclusive lock without waiting on
+        the busy handler, so two windows opening a fresh store at once would
+        otherwise see "locked" for a moment that is not a real conflict.
+        """
+        deadline = time.monotonic() + busy_timeout_s
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                migrate(self._conn, where=f" {self.path}")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     # -- plumbing -----------------------------------------------------------------
 
@@ -201,13 +222,33 @@ class SessionStore:
         rows = self._query("SELECT id FROM sessions WHERE uid = ?", (uid,))
         return int(rows[0]["id"]) if rows else None
 
-    def sessions(self, search: str | None = None, limit: int | None = None) -> list[SessionSummary]:
-        """Sessions, newest first; ``search`` keeps those whose transcript matches it."""
-        sql = "SELECT * FROM sessions"
+    def sessions(
+        self,
+        search: str | None = None,
+        limit: int | None = None,
+        agent: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[SessionSummary]:
+        """Sessions, newest first: ``search`` keeps those whose transcript matches it,
+        ``agent`` those of one agent, ``since`` / ``until`` (ISO dates) those started in the range."""
+        where: list[str] = []
         args: list[object] = []
         if search:
-            sql += " WHERE id IN (SELECT session_id FROM utterances_fts WHERE utterances_fts MATCH ?)"
+            where.append(f"id IN (SELECT rowid >> {UTTERANCE_BITS} FROM utterances_fts WHERE utterances_fts MATCH ?)")
             args.append(fts_query(search))
+        if agent:
+            where.append("agent = ?")
+            args.append(agent)
+        if since:
+            where.append("started_at >= ?")
+            args.append(since)
+        if until:
+            where.append("started_at < ?")
+            args.append(until)
+        sql = "SELECT * FROM sessions"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY started_at DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
@@ -218,10 +259,15 @@ class SessionStore:
         return [self._summary(r) for r in self._query("SELECT * FROM sessions WHERE state = 'recording'")]
 
     def search(self, text: str, limit: int = 100) -> list[SearchHit]:
-        """Utterances across all sessions whose text matches every word of ``text``."""
+        """Utterances across all sessions whose text matches every word of ``text``, newest calls first.
+
+        Newest first rather than by relevance: ranking every hit of a common word
+        across thousands of calls costs ten times more, and people look for recent calls.
+        """
         rows = self._query(
             "SELECT u.session_id, u.utterance, u.speaker, u.start, u.text FROM utterances_fts f "
-            "JOIN utterances u ON u.rowid = f.rowid WHERE utterances_fts MATCH ? ORDER BY rank LIMIT ?",
+            "JOIN utterances u ON u.rowid = f.rowid WHERE utterances_fts MATCH ? "
+            "ORDER BY f.rowid DESC LIMIT ?",
             (fts_query(text), limit),
         )
         return [SearchHit(r[0], r[1], r[2], r[3], r[4]) for r in rows]
@@ -294,95 +340,3 @@ def fts_query(text: str) -> str:
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
-
-
-def insert_session(conn: sqlite3.Connection, info: SessionInfo, state: str = "recording") -> int:
-    cur = conn.execute(
-        "INSERT INTO sessions (uid, started_at, state, agent, title, source, channels, playbook_steps, "
-        "redacted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            info.uid,
-            info.started_at,
-            state,
-            info.agent,
-            info.title,
-            info.source,
-            json.dumps([list(c) for c in info.channels]),
-            json.dumps([list(s) for s in info.playbook_steps]),
-            int(info.redacted),
-        ),
-    )
-    return int(cur.lastrowid or 0)
-
-
-def insert_events(conn: sqlite3.Connection, session_id: int, items: Sequence[tuple[int, Event]]) -> None:
-    for seq, event in items:
-        type_name, data = event_codec.encode(event)
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO events (session_id, seq, t, type, data) VALUES (?, ?, ?, ?, ?)",
-            (session_id, seq, event.t, type_name, data),
-        )
-        if cur.rowcount == 1:
-            insert_derived(conn, session_id, event)
-
-
-def insert_derived(conn: sqlite3.Connection, session_id: int, event: Event) -> None:
-    """The typed tables the library and search read, kept beside the generic event log."""
-    if isinstance(event, Utterance):
-        conn.execute(
-            "INSERT OR REPLACE INTO utterances (session_id, utterance, speaker, start, end, text) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (session_id, event.id, event.speaker, event.start, event.end, event.text),
-        )
-    elif isinstance(event, SentimentPoint):
-        conn.execute(
-            "INSERT INTO sentiment (session_id, t, speaker, score, smoothed, utterance) VALUES (?, ?, ?, ?, ?, ?)",
-            (session_id, event.t, event.speaker, event.score, event.smoothed, event.utterance),
-        )
-    elif isinstance(event, StepDone):
-        conn.execute(
-            "INSERT INTO steps (session_id, t, step, utterance, evidence) VALUES (?, ?, ?, ?, ?)",
-            (session_id, event.t, event.step, event.utterance, event.evidence),
-        )
-    elif isinstance(event, Alert):
-        conn.execute(
-            "INSERT INTO alerts (session_id, t, kind, text, utterance, value, speaker) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (session_id, event.t, event.kind, event.text, event.utterance, event.value, event.speaker),
-        )
-
-
-def insert_note(conn: sqlite3.Connection, session_id: int, note: Note) -> None:
-    conn.execute(
-        "INSERT OR IGNORE INTO notes (uid, session_id, t, author, text, kind, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (note.uid, session_id, note.t, note.author, note.text, note.kind, note.created_at or now_iso()),
-    )
-
-
-def refresh_summary(conn: sqlite3.Connection, session_id: int) -> None:
-    """Recompute the figures the library lists from the session's stored rows."""
-    customer = conn.execute(
-        "SELECT smoothed FROM sentiment WHERE session_id = ? AND speaker IN ('customer', 'call') "
-        "AND utterance IS NOT NULL ORDER BY t",
-        (session_id,),
-    ).fetchall()
-    values = [r[0] for r in customer]
-    (steps_json,) = conn.execute("SELECT playbook_steps FROM sessions WHERE id = ?", (session_id,)).fetchone()
-    done = {r[0] for r in conn.execute("SELECT DISTINCT step FROM steps WHERE session_id = ?", (session_id,))}
-    playbook = [s for s, _title in json.loads(steps_json)]
-    missed = sum(1 for s in playbook if s not in done)
-    (alerts,) = conn.execute("SELECT COUNT(*) FROM alerts WHERE session_id = ?", (session_id,)).fetchone()
-    (utterances,) = conn.execute("SELECT COUNT(*) FROM utterances WHERE session_id = ?", (session_id,)).fetchone()
-    conn.execute(
-        "UPDATE sessions SET sentiment_start = ?, sentiment_min = ?, sentiment_end = ?, steps_done = ?, "
-        "steps_missed = ?, alerts = ?, utterances = ? WHERE id = ?",
-        (
-            values[0] if values else None,
-            min(values) if values else None,
-            values[-1] if values else None,
-            len(done),
-            missed,
-            alerts,
-            utterances,
-            session_id,
-        ),
-    )

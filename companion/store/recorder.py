@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import queue
 import tempfile
 import threading
@@ -27,9 +28,10 @@ from companion.errors import StoreError
 from companion.events import CallEnded, CallStarted, Event, Level
 from companion.store import event_codec
 from companion.store.audio_file import AudioWriter
-from companion.store.db import SessionStore, new_uid, now_iso
+from companion.store.db import SessionStore, new_uid
 from companion.store.records import SessionInfo
 from companion.store.redact import redact_event
+from companion.store.rows import now_iso
 from companion.store.session_lock import SessionLock
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,7 @@ class SessionRecorder:
         self._last_flush = time.monotonic()
         self._last_retry = 0.0
         self._finished = False
+        self._ended_at: float | None = None  # call time of CallEnded, once it has come
         self._queue: queue.Queue[Any] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="session-recorder", daemon=True)
         self._thread.start()
@@ -128,8 +131,11 @@ class SessionRecorder:
             try:
                 if item is _STOP:
                     if not self._finished and self._info is not None:
-                        self._finish(self._last_t, "stopped")
+                        ended = self._ended_at
+                        self._finish(self._last_t if ended is None else ended, "stopped" if ended is None else "ended")
                     return
+                if item is None and self._ended_at is not None and not self._finished:
+                    self._finish(self._ended_at, "ended")  # the call ended and nothing followed it
                 if isinstance(item, AudioBlock):
                     self._write_audio(item)
                 elif item is not None:
@@ -150,7 +156,10 @@ class SessionRecorder:
         self._last_t = max(self._last_t, event.t)
         self._commit()
         if isinstance(event, CallEnded):
-            self._finish(max(event.t, self._audio.seconds if self._audio else 0.0), "complete")
+            # Not finished yet: the coach answers the end of the call with its last events
+            # (a closing silence, say), which arrive right after it.  The session is finished
+            # when the queue falls idle or the recorder is closed.
+            self._ended_at = max(event.t, self._audio.seconds if self._audio else 0.0)
 
     def _start(self, event: CallStarted) -> None:
         speakers = [s for s, _ in event.channels]
@@ -240,6 +249,7 @@ class SessionRecorder:
                 if ended is not None:
                     f.write(json.dumps({"ended": ended}) + "\n")
                 f.flush()
+                os.fsync(f.fileno())  # the spool is the last copy: make it survive a power cut
             self._spool = path
         except OSError as exc:
             log.warning("cannot write the spool file either (%s); the call's events stay in memory", exc)

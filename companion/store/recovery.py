@@ -20,8 +20,9 @@ from companion.errors import StoreError
 from companion.events import CallEnded
 from companion.store import event_codec
 from companion.store.audio_file import audio_seconds, repair
-from companion.store.db import SessionStore, insert_events, insert_session
+from companion.store.db import SessionStore
 from companion.store.records import SessionInfo
+from companion.store.rows import insert_events, insert_session
 from companion.store.session_lock import is_abandoned
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,11 @@ def recover(store: SessionStore, spool_dir: Path | None = None) -> list[Recovere
             lock = summary.audio.with_suffix(".lock")
         if not is_abandoned(lock):
             continue  # a call being recorded right now by another window
-        recovered.append(_finalize(store, summary.id))
+        try:
+            recovered.append(_finalize(store, summary.id))
+        except StoreError as exc:  # one bad session must not keep the others unrecovered
+            log.warning("session %s could not be recovered: %s", summary.uid, exc)
+            continue
         lock.unlink(missing_ok=True)
     return recovered
 
@@ -62,6 +67,10 @@ def _finalize(store: SessionStore, session_id: int) -> RecoveredSession:
             audio_s = repair(summary.audio, speakers)
         except StoreError as exc:
             log.warning("the audio of session %s could not be repaired: %s", summary.uid, exc)
+        if audio_s == 0.0:
+            # Killed before the first page reached the disk: keep no file that cannot play.
+            summary.audio.unlink(missing_ok=True)
+            store.set_audio(session_id, None)
     last_t = max((e.t for e in events), default=0.0)
     duration = round(max(last_t, audio_s), 3)
     if not any(isinstance(e, CallEnded) for e in events):

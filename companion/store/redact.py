@@ -46,6 +46,7 @@ _SSN = re.compile(r"\b\d{3}[- ]\d{2}[- ]\d{4}\b")
 # A token that carries digits: figures (with inner dashes/dots), a digit word, or a repeat word.
 _TOKEN = re.compile(r"\+?\(?\d[\d\-.)(]*\d\)?|\+?\d|[A-Za-z]+")
 _SEPARATOR = re.compile(r"^[\s,.\-/()]*$")
+_MAYBE_DIGITS = re.compile(r"\d|\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
 
 
 def luhn_ok(digits: str) -> bool:
@@ -68,6 +69,8 @@ def redact_text(text: str) -> str:
     text = _EMAIL.sub(EMAIL, text)
     text = _SPOKEN_EMAIL.sub(EMAIL, text)
     text = _SSN.sub(SSN, text)
+    if not _MAYBE_DIGITS.search(text):
+        return text  # most sentences hold no number at all: skip the tokenizer
     return _redact_digit_runs(text)
 
 

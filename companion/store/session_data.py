@@ -23,11 +23,16 @@ class StoredSession:
 
 
 def load_session(store: SessionStore, ref: int | str, redact: bool = True) -> StoredSession:
-    """Everything about one session; ``redact`` hides card numbers and the like (again) on the way out."""
+    """Everything about one session; ``redact`` hides card numbers and the like on the way out.
+
+    A session stored redacted is not scanned again (that would double the time
+    to open an hour-long call); notes are always scanned, people type them.
+    """
     summary = store.session(ref)
     events = store.events(summary.id)
     notes = store.notes(summary.id)
     if redact:
-        events = [redact_event(e) for e in events]
+        if not summary.redacted:
+            events = [redact_event(e) for e in events]
         notes = [dataclasses.replace(n, text=redact_text(n.text)) for n in notes]
     return StoredSession(summary, tuple(events), tuple(notes))

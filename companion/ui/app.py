@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class WindowOptions:
     demo: bool = False
+    call: bool = False  # start a live call at launch
     screenshot: Path | None = None
     quit_after: float | None = None
     compact: bool | None = None
@@ -42,6 +43,7 @@ def run_window(options: WindowOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from companion.ui import resources
+    from companion.ui.bridge import wait_for_warm_up
     from companion.ui.main_window import MainWindow
     from companion.ui.settings import Key, Settings
     from companion.ui.theme import apply_theme
@@ -62,6 +64,8 @@ def run_window(options: WindowOptions) -> int:
     window.show()
     if options.demo:
         QTimer.singleShot(0, window.start_demo)
+    elif options.call:
+        QTimer.singleShot(0, window.start_call)
     result = {"code": 0}
     if options.quit_after is not None:
 
@@ -76,4 +80,6 @@ def run_window(options: WindowOptions) -> int:
 
         QTimer.singleShot(int(options.quit_after * 1000), finish)
     app.exec()
+    # Exiting while the model is still loading aborts inside CTranslate2: let the load finish.
+    wait_for_warm_up(timeout=60)
     return result["code"]

@@ -8,17 +8,22 @@ engine never touches a widget and the GUI thread never waits for the engine.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 
+from companion.asr.model import load_model
 from companion.audio.sources import Source
 from companion.errors import CompanionError
 from companion.events import CallEnded, EngineError, Event, Level
 from companion.pipeline import CallPipeline, Coach, EngineSettings
 
 log = logging.getLogger(__name__)
+
+_warming: threading.Thread | None = None
 
 
 class EngineBridge(QObject):
@@ -54,20 +59,32 @@ class CallSession(QObject):
         super().__init__(parent)
         self.bridge = EngineBridge(self)
         self.pipeline = CallPipeline(source, settings, coach, [self.bridge, *extra_listeners])
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self.pipeline.start()
+        self._thread = threading.Thread(target=self._run, name="call-pipeline", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        if _warming is not None:
+            _warming.join()  # one model load at a time: the cache is not shared while loading
+        # An error is kept in pipeline.error and shown by the window; the events are kept too.
+        with contextlib.suppress(CompanionError):
+            self.pipeline.run()
 
     def stop(self) -> None:
         """Ask the call to end; what was heard is still transcribed and reported."""
         self.pipeline.stop()
 
     def wait(self, timeout: float | None = None) -> bool:
-        return self.pipeline.wait(timeout)
+        if self._thread is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     @property
     def running(self) -> bool:
-        return self.pipeline.running
+        return self._thread is not None and self._thread.is_alive()
 
     @property
     def error(self) -> CompanionError | None:
@@ -76,3 +93,27 @@ class CallSession(QObject):
     @property
     def events(self) -> list[Event]:
         return self.pipeline.events
+
+
+def wait_for_warm_up(timeout: float | None = None) -> None:
+    """Let a model load finish: leaving the process mid-load aborts inside CTranslate2."""
+    if _warming is not None:
+        _warming.join(timeout)
+
+
+def warm_up(settings: EngineSettings) -> threading.Thread:
+    """Load the speech model in the background, so the first call starts without a pause."""
+
+    def load() -> None:
+        try:
+            load_model(settings.model)
+        except CompanionError as exc:  # the call that needs it will report it in the window
+            log.info("speech model not preloaded: %s", exc)
+
+    global _warming
+    if _warming is not None and _warming.is_alive():
+        return _warming  # one load at a time; the next window shares it
+    thread = threading.Thread(target=load, name="model-warm-up", daemon=True)
+    thread.start()
+    _warming = thread
+    return thread

@@ -63,7 +63,7 @@ def load_coaching(playbook: str | Path | None) -> Coaching:
     default and its message is shown in the window.
     """
     try:
-        from companion.analysis.coach import Coach as PlaybookCoach
+        from companion.analysis.coach import coach_for
         from companion.analysis.playbook import load_playbook_or_default
     except ImportError:
         log.warning("the coach is not available in this build: transcript only")
@@ -73,4 +73,4 @@ def load_coaching(playbook: str | Path | None) -> Coaching:
     except CompanionError as exc:  # even the bundled playbook is unreadable: transcript only
         return Coaching([], None, f"{exc} Showing the transcript only.")
     problem = f"{error} The default playbook is used for this call." if error is not None else None
-    return Coaching([step_info(s) for s in book.steps], PlaybookCoach(book), problem)
+    return Coaching([step_info(s) for s in book.steps], coach_for(book), problem)

@@ -6,9 +6,11 @@ list up to time t shows exactly what the agent saw at t.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from companion.events import (
@@ -26,7 +28,7 @@ from companion.events import (
     Utterance,
 )
 from companion.ui.coaching import StepInfo
-from companion.ui.widgets.alerts import AlertStack
+from companion.ui.widgets.alerts import AlertStack, alert_title
 from companion.ui.widgets.call_stats import CallStats
 from companion.ui.widgets.mood_reading import MoodReading
 from companion.ui.widgets.next_step import NextStepCard
@@ -34,7 +36,11 @@ from companion.ui.widgets.sentiment_chart import SentimentChart
 from companion.ui.widgets.steps_panel import StepsPanel
 from companion.ui.widgets.transcript import TranscriptView
 
+log = logging.getLogger(__name__)
+
 SIDE_WIDTH = 300
+ALERT_WIDTH = 320
+ALERT_MARGIN = 12
 
 
 class LiveView(QWidget):
@@ -55,11 +61,12 @@ class LiveView(QWidget):
         self.next_step = NextStepCard()
         self.mood = MoodReading()
         self.steps_panel = StepsPanel()
-        self.alerts = AlertStack()
-        self.alerts.setFixedHeight(150)
+        # Alerts float over the chart's top corner: they come and go without moving anything else.
+        self.alerts = AlertStack(parent=self)
+        self.alerts.setFixedWidth(ALERT_WIDTH)
         self.transcript = TranscriptView()
         self.chart = SentimentChart()
-        self.chart.setMinimumHeight(180)
+        self.chart.setMinimumHeight(140)
 
         left = QVBoxLayout()
         left.setSpacing(8)
@@ -71,7 +78,7 @@ class LiveView(QWidget):
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(8)
         side.addWidget(self.steps_panel)
-        side.addWidget(self.alerts)
+        side.addStretch(1)
         top = QHBoxLayout()
         top.setSpacing(10)
         top.addLayout(left, 1)
@@ -82,6 +89,9 @@ class LiveView(QWidget):
         self.splitter.addWidget(self.chart)
         self.splitter.setSizes([520, 480])
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.splitterMoved.connect(self._place_alerts)
+        for moving in (self.splitter, self.chart):
+            moving.installEventFilter(self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 10)
@@ -128,13 +138,15 @@ class LiveView(QWidget):
             self.mood.add_point(event)
         elif isinstance(event, StepDone):
             self.steps_panel.mark_done(event)
-            self.chart.add_step(event)
+            self.chart.add_step(event, self.step(event.step).title)
         elif isinstance(event, NextStep):
             self.next_step.show_step(self.step(event.step), event.reason)
             self.steps_panel.mark_next(event.step)
         elif isinstance(event, Alert):
             self.alerts.add_alert(event)
-            self.chart.add_alert(event)
+            self.chart.add_alert(event, alert_title(event.kind))
+            # Sized once the notice is polished, on the next turn of the loop.
+            QTimer.singleShot(0, self, self._place_alerts)
         elif isinstance(event, Mood):
             self.mood.add_mood(event)
             self.chart.add_mood(event)
@@ -143,6 +155,7 @@ class LiveView(QWidget):
         elif isinstance(event, CallStarted):
             self._start_call(event)
         elif isinstance(event, CallEnded):
+            self.transcript.end_call()
             self.stats.set_recording(False)
             self.stats.advance(event.t)
 
@@ -153,11 +166,11 @@ class LiveView(QWidget):
         self.mood.clear_call()
         self.alerts.clear_call()
         self.stats.clear_call()
-        self.steps_panel.reset()
         self.set_steps(self.steps)
         self.stats.set_recording(True)
 
     def show_error(self, message: str) -> None:
+        log.warning("shown in the window: %s", message)
         self.error_banner.setText(f"⚠  {message}")
         self.error_banner.show()
 
@@ -167,6 +180,23 @@ class LiveView(QWidget):
 
     # -- look ---------------------------------------------------------------------------
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize):
+            self._place_alerts()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_alerts()
+
+    def _place_alerts(self) -> None:
+        """Keep the alert notices over the top-right corner of the chart, newest on top."""
+        self.alerts.setVisible(not self.compact)
+        self.alerts.fit()
+        corner = self.chart.mapTo(self, QPoint(self.chart.width(), 0))
+        self.alerts.move(max(0, corner.x() - ALERT_WIDTH - ALERT_MARGIN), corner.y() + ALERT_MARGIN)
+        self.alerts.raise_()
+
     def set_dark(self, dark: bool) -> None:
         self.transcript.set_dark(dark)
         self.chart.set_dark(dark)
@@ -174,7 +204,8 @@ class LiveView(QWidget):
     def set_compact(self, compact: bool) -> None:
         """Compact: only the next step and the customer's mood (and an error, if any)."""
         self.compact = compact
-        for widget in (self.stats, self.side, self.splitter):
+        for widget in (self.stats, self.side, self.splitter, self.alerts):
             widget.setVisible(not compact)
         self.steps_panel.setVisible(bool(self.steps) and not compact)
         self.next_step.set_compact(compact)
+        self.mood.set_compact(compact)

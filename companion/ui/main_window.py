@@ -20,7 +20,7 @@ from companion.audio.files import FileSource
 from companion.audio.sources import Source
 from companion.errors import CompanionError
 from companion.pipeline import EngineSettings
-from companion.ui.bridge import CallSession
+from companion.ui.bridge import CallSession, warm_up
 from companion.ui.coaching import load_coaching
 from companion.ui.demo import DEMO_CALL, DemoPlayback
 from companion.ui.live_view import LiveView
@@ -31,7 +31,7 @@ from companion.ui.theme import apply_theme
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1180, 800)
-COMPACT_SIZE = QSize(460, 300)
+COMPACT_SIZE = QSize(460, 250)
 SESSION_POLL_MS = 200
 CLOSE_WAIT_S = 20.0
 
@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, audible: bool = True, dark: bool = False) -> None:
         super().__init__()
         self.settings = settings
+        self._end_reason: str | None = None
         self.audible = audible
         self.session: CallSession | None = None
         self.playback: DemoPlayback | None = None
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self._watch.setInterval(SESSION_POLL_MS)
         self._watch.timeout.connect(self._on_watch)
         self.set_dark(dark)
+        self.warm_up_thread = warm_up(self._engine_settings())
         self._restore_geometry()
         if settings.flag(Key.COMPACT):
             self.compact_action.setChecked(True)
@@ -73,9 +75,7 @@ class MainWindow(QMainWindow):
     def _action(self, icon: str, text: str, shortcut: Shortcut, slot, checkable: bool = False) -> QAction:
         action = QAction(QIcon(f":/icons/{icon}.svg"), text, self)
         action.setShortcut(QKeySequence(shortcut.value))
-        action.setToolTip(
-            f"{text} ({QKeySequence(shortcut.value).toString(QKeySequence.SequenceFormat.NativeText)})"
-        )
+        action.setToolTip(f"{text} ({QKeySequence(shortcut.value).toString(QKeySequence.SequenceFormat.NativeText)})")
         action.setCheckable(checkable)
         (action.toggled if checkable else action.triggered).connect(slot)
         # Added to the window too, so shortcuts work while the toolbar is hidden (compact mode).
@@ -133,9 +133,7 @@ class MainWindow(QMainWindow):
 
             devices = list_input_devices()
             if not devices:
-                raise CompanionError(
-                    "no audio input device found: plug in a headset or choose one in Settings"
-                )
+                raise CompanionError("no audio input device found: plug in a headset or choose one in Settings")
             agent = devices[0].index
         return LiveSource(agent, customer, channel if customer is None else None)
 
@@ -162,10 +160,9 @@ class MainWindow(QMainWindow):
         if coaching.problem:
             self.live.show_error(coaching.problem)
         self.live.set_steps(coaching.steps)
-        engine = EngineSettings(model=ModelSettings(name=self.settings.text(Key.MODEL) or "bundled"))
-        self.session = CallSession(source, engine, coaching.coach, parent=self)
+        self.session = CallSession(source, self._engine_settings(), coaching.coach, parent=self)
         self.session.bridge.event_ready.connect(self.live.apply)
-        self.session.bridge.finished.connect(self._on_call_finished)
+        self.session.bridge.finished.connect(self._on_call_ended)
         self.call_starting.emit(self.session)
         self.session.start()
         if self.playback is not None:
@@ -178,6 +175,9 @@ class MainWindow(QMainWindow):
         self.call_started.emit()
         return True
 
+    def _engine_settings(self) -> EngineSettings:
+        return EngineSettings(model=ModelSettings(name=self.settings.text(Key.MODEL) or "bundled"))
+
     def stop_call(self) -> None:
         if self.session is None:
             return
@@ -186,17 +186,23 @@ class MainWindow(QMainWindow):
             self.playback.stop()
         self.state_label.setText("Stopping: finishing the transcript of what was said…")
 
+    def _on_call_ended(self, reason: str) -> None:
+        self._end_reason = reason
+        if self.session is not None and self.session.running:
+            self.state_label.setText("Call ended: finishing…")
+
     def _on_watch(self) -> None:
-        # A model that cannot load ends the pipeline before the call starts: no CallEnded comes.
+        # The call is over once its thread is: just after CallEnded, or straight away when
+        # a model cannot load (then no CallEnded comes at all).
         if self.session is not None and not self.session.running:
-            self._on_call_finished("error" if self.session.error else "end")
+            reason = self._end_reason or ("error" if self.session.error else "end")
+            self._end_reason = None
+            self._on_call_finished(reason)
 
     def _on_call_finished(self, reason: str) -> None:
         session = self.session
         if session is None:
             return
-        if session.running:
-            session.wait(5.0)  # CallEnded is the pipeline's last act: its thread is already ending
         self.session = None
         self._watch.stop()
         if self.playback is not None:
@@ -230,6 +236,9 @@ class MainWindow(QMainWindow):
         self.toolbar.setVisible(not compact)
         self.statusBar().setVisible(not compact)
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, compact)
+        self.show()  # changing window flags hides a window
+        self.activateWindow()  # and the agent's next shortcut must still reach it
+        self.layout().activate()  # the hidden parts must stop counting before the resize
         if compact:
             saved = self.settings.blob(Key.COMPACT_GEOMETRY)
             if saved is None or not self.restoreGeometry(saved):
@@ -239,7 +248,6 @@ class MainWindow(QMainWindow):
         else:
             self.resize(DEFAULT_SIZE)
         self.settings.set(Key.COMPACT, compact)
-        self.show()  # changing window flags hides a window
 
     def open_settings(self) -> None:
         from companion.ui.settings_dialog import SettingsDialog

@@ -55,9 +55,7 @@ class InputProbe(QObject):
         )
         self._thread.start()
 
-    def _run(
-        self, agent: str | int, customer: str | int | None, channel: str | None, stop: threading.Event
-    ) -> None:
+    def _run(self, agent: str | int, customer: str | int | None, channel: str | None, stop: threading.Event) -> None:
         try:
             from companion.audio.capture import LiveSource
 
@@ -123,9 +121,7 @@ class SettingsDialog(QDialog):
         form.addRow("Speech model", _row(self.model, model_browse))
         form.addRow("Playbook file", _row(self.playbook, playbook_browse))
         form.addRow("Look", self.theme)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -9,6 +9,7 @@ placed start is where its sound starts.  Calls are cached under tests/.cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -105,9 +106,17 @@ def scripted_call(
     return wav, placed
 
 
+@functools.lru_cache(maxsize=8)
+def _run_call(wav: Path) -> tuple[Event, ...]:
+    return tuple(CallPipeline(FileSource(wav), EngineSettings()).run())
+
+
 def run_call(wav: Path) -> list[Event]:
-    """The call's events from the real pipeline (bundled model, file read as fast as it decodes)."""
-    return CallPipeline(FileSource(wav), EngineSettings()).run()
+    """The call's events from the real pipeline (bundled model, file read as fast as it decodes).
+
+    Remembered for the test session: several test modules fold the same call.
+    """
+    return list(_run_call(wav))
 
 
 def fold(events: list[Event], thresholds: CueThresholds | None = None) -> list[Alert]:

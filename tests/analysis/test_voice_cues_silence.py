@@ -9,6 +9,8 @@ events with different thresholds.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from companion.analysis.cue_settings import CueThresholds
@@ -36,13 +38,17 @@ SCRIPT = [
 ]
 
 
-@pytest.fixture(scope="module")
-def call(espeak: None) -> tuple[list[Event], list[Placed]]:
+def make_call() -> tuple[Path, list[Placed]]:
     noises = (
         NoiseOver("agent", "typing", 10.0, 19.0, -38.0),
         NoiseOver("customer", "breathing", 42.5, 53.5, -40.0),
     )
-    wav, placed = scripted_call(SCRIPT, tail_s=11.0, noises=noises)
+    return scripted_call(SCRIPT, tail_s=11.0, noises=noises)
+
+
+@pytest.fixture(scope="module")
+def call(espeak: None) -> tuple[list[Event], list[Placed]]:
+    wav, placed = make_call()
     return run_call(wav), placed
 
 

@@ -1,4 +1,4 @@
-"""A real call recorded once for the store tests: espeak speech, the bundled model, a real store.
+"""A real call recorded once for the store tests: espeak speech, the bundled model, the real coach, a store.
 
 The pipeline runs with every socket refused and each attempt noted, so the same
 run also proves that a call makes no network connection.
@@ -13,13 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from companion.analysis.coach import coach_for
+from companion.analysis.playbook import load_playbook
 from companion.audio.files import FileSource
 from companion.events import Event
 from companion.pipeline import CallPipeline
 from companion.store.db import SessionStore
 from companion.store.recorder import RecorderSettings, SessionRecorder
 from tests import speech
-from tests.store.calls import BILLING_CALL, PLAYBOOK
+from tests.store.calls import BILLING_CALL
 
 
 @dataclass
@@ -70,8 +72,10 @@ def recorded_call(
     mp.setattr(socket, "create_connection", guard)
     try:
         with SessionStore(store_dir) as store:
-            pipeline = CallPipeline(FileSource(wav))
-            settings = RecorderSettings(agent="Sam", playbook_steps=PLAYBOOK, flush_every_s=0.2)
+            playbook = load_playbook()
+            pipeline = CallPipeline(FileSource(wav), coach=coach_for(playbook))
+            steps = tuple(playbook.step_titles())
+            settings = RecorderSettings(agent="Sam", playbook_steps=steps, flush_every_s=0.2)
             recorder = SessionRecorder(store, settings).attach(pipeline)
             events = pipeline.run()
             recorder.close()

@@ -99,3 +99,29 @@ def test_analyze_store_and_import_a_recording(espeak: None, tmp_path: Path, caps
         assert second.agent == "Lee" and second.channels == (("call", "mono"),) and second.utterances == 1
         assert second.audio is not None and second.audio.exists()
         assert len(s.sessions(search="washing")) == 2
+
+
+def test_importing_a_recording_reports_progress_and_can_be_cancelled(espeak: None, tmp_path: Path) -> None:
+    import threading
+
+    from companion.analyze import record_file
+    from companion.errors import InputError
+
+    mono = tmp_path / "long.wav"
+    speech.write_wav(mono, speech.speak("I would like to cancel my subscription please. " * 4, "customer"))
+    seen: list[float] = []
+    cancel = threading.Event()
+
+    def progress(fraction: float) -> None:
+        seen.append(fraction)
+        if fraction > 0.3:
+            cancel.set()
+
+    with SessionStore(tmp_path / "store") as store:
+        with pytest.raises(InputError, match="cancelled; nothing was kept"):
+            record_file(mono, store, progress=progress, cancel=cancel)
+        assert store.sessions() == [] and list(store.audio_dir.iterdir()) == []
+        assert seen == sorted(seen) and 0.3 < seen[-1] < 1.0
+        session_id, report, error = record_file(mono, store, progress=seen.append)
+        assert error is None and seen[-1] == 1.0 and store.session(session_id or 0).utterances >= 1
+        assert "subscription" in report["utterances"][0]["text"].lower()

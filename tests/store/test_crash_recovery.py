@@ -77,7 +77,7 @@ def test_kill_9_mid_call_then_recover(billing_wav: tuple[Path, list[speech.Turn]
     assert s.state == "recovered" and s.note == r.message
     utterances = [e for e in events if isinstance(e, Utterance)]
     assert len(utterances) >= committed_before >= 2
-    for u, turn in zip(utterances, turns, strict=False):
+    for u, turn in zip(sorted(utterances, key=lambda u: u.start), turns, strict=False):
         assert u.speaker == turn.speaker
         assert speech.word_error_rate(turn.text, u.text) < 0.4 or "card" in turn.text
     assert isinstance(events[-1], CallEnded) and events[-1].reason == "interrupted"
@@ -90,3 +90,22 @@ def test_kill_9_mid_call_then_recover(billing_wav: tuple[Path, list[speech.Turn]
     assert abs(r.audio_s - audio_s) < 0.05
     assert s.duration >= audio_s - 0.05
     assert not s.audio.with_suffix(".lock").exists()
+
+
+def test_a_crash_before_any_sound_reached_the_disk(tmp_path: Path) -> None:
+    """Killed in the first second: the session is recovered with its events and without a broken file."""
+    from companion.events import CallStarted
+    from companion.store.db import new_uid
+    from companion.store.records import SessionInfo
+
+    with SessionStore(tmp_path) as store:
+        info = SessionInfo(new_uid(), "2026-11-29T10:00:00+00:00", channels=(("agent", "left"), ("customer", "right")))
+        session_id = store.create_session(info)
+        store.append_events(session_id, [(0, CallStarted(0.0, "mic", info.channels, True))])
+        audio = store.audio_path(info.uid)
+        audio.write_bytes(b"OggS\x00\x02")  # a header page cut short
+        store.set_audio(session_id, audio)
+        (r,) = recover(store)
+        s = store.session(session_id)
+        assert s.state == "recovered" and s.audio is None and not audio.exists()
+        assert r.audio_s == 0.0 and "0 utterances" in r.message and "0:00 of audio" in r.message

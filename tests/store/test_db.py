@@ -7,8 +7,9 @@ import pytest
 
 from companion.errors import StoreError
 from companion.events import Utterance
-from companion.store.db import SessionStore, new_uid, now_iso
+from companion.store.db import SessionStore, new_uid
 from companion.store.records import SessionInfo
+from companion.store.rows import now_iso
 from companion.store.schema import MIGRATIONS, migrate
 from tests.store.calls import PLAYBOOK, internet_outage_events
 
@@ -56,6 +57,10 @@ def test_full_text_search_finds_sessions_and_utterances(tmp_path: Path) -> None:
         assert [s.id for s in store.sessions(search="parcel")] == [second]
         assert [s.id for s in store.sessions(search="arriv")] == [second]  # the last word is a prefix
         assert {s.id for s in store.sessions()} == {first, second}
+        assert [s.id for s in store.sessions(agent="Sam")] == [second]
+        assert [s.id for s in store.sessions(search="router", agent="Sam")] == []
+        today = now_iso()[:10]
+        assert len(store.sessions(since=today)) == 2 and store.sessions(until=today) == []
         assert store.sessions(search="refrigerator") == []
         with pytest.raises(StoreError, match="no words"):
             store.search("  ?! ")
@@ -146,3 +151,26 @@ def test_a_full_store_says_so(tmp_path: Path) -> None:
         with pytest.raises(StoreError, match="is full"):
             store.append_events(session_id, big)
         assert store.events(session_id) == []  # nothing half-written
+
+
+def test_two_windows_opening_a_new_store_at_once(tmp_path: Path) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            SessionStore(tmp_path).close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with SessionStore(tmp_path) as store:
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)

@@ -17,9 +17,11 @@ from tests.store.calls import PLAYBOOK, internet_outage_events
 @pytest.fixture
 def outage(tmp_path: Path) -> tuple[SessionStore, int]:
     store = SessionStore(tmp_path / "store")
-    info = SessionInfo(new_uid(), "2026-11-28T14:05:00+00:00", agent="Priya", title="Outage", playbook_steps=PLAYBOOK)
+    # Stored with redaction switched off, so the exports' own redaction is what is tested.
+    info = SessionInfo(
+        new_uid(), "2026-11-28T14:05:00+00:00", "Priya", "Outage", playbook_steps=PLAYBOOK, redacted=False
+    )
     session_id = store.create_session(info)
-    # Written straight to the store, unredacted, so the exports' own redaction is what is tested.
     store.append_events(session_id, list(enumerate(internet_outage_events())))
     store.finish_session(session_id, 49.0)
     store.add_note(session_id, 22.0, "Ana", "Let her finish <before> offering fixes & checks.")

@@ -21,13 +21,15 @@ def test_a_recorded_call_is_kept_whole(recorded_call: RecordedCall) -> None:
     # Every event but the meter readings, in order, redacted: the call can be rebuilt from the store.
     expected = [redact_event(e) for e in recorded_call.events if not isinstance(e, Level)]
     assert stored == expected
-    assert isinstance(stored[0], CallStarted) and isinstance(stored[-1], CallEnded)
+    assert isinstance(stored[0], CallStarted) and sum(isinstance(e, CallEnded) for e in stored) == 1
     utterances = [e for e in stored if isinstance(e, Utterance)]
     assert s.utterances == len(utterances) == len(recorded_call.turns)
     text = " ".join(u.text for u in utterances)
     reference = " ".join(t.text for t in recorded_call.turns if "card" not in t.text)
-    spoken = " ".join(u.text for u in utterances if "card" not in u.text.lower())
-    assert speech.word_error_rate(reference, spoken) < 0.25
+    # In call order: the engine may finish a short turn before a longer earlier one.
+    in_order = sorted(utterances, key=lambda u: u.start)
+    spoken = " ".join(u.text for u in in_order if "card" not in u.text.lower())
+    assert speech.word_error_rate(reference, spoken) < 0.25, (reference, spoken)
     assert CARD in text and "1111" not in text and "1-1-1" not in text
 
 
@@ -124,3 +126,24 @@ def _wait(condition: object, timeout: float = 10.0) -> None:
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def test_the_coachs_last_words_after_the_call_ended_are_kept(tmp_path: Path) -> None:
+    """The coach answers CallEnded with its closing alerts; they belong to the session too."""
+    from companion.events import Alert
+
+    events = [
+        CallStarted(0.0, "mic", (("agent", "left"), ("customer", "right")), True),
+        Utterance(0, "customer", 0.5, 2.0, "Hello? Is anyone there?"),
+        CallEnded(14.0),
+        Alert(14.0, "dead-air", "12 s of silence at the end of the call", None, 12.0),
+    ]
+    recorder = SessionRecorder(tmp_path, RecorderSettings(flush_every_s=0.05))
+    for e in events:
+        recorder.on_event(e)
+    # Nobody calls close(): the session is finished once the queue falls idle.
+    with SessionStore(tmp_path) as store:
+        _wait(lambda: store.find_uid(recorder.uid) is not None and store.session(recorder.uid).state == "complete")
+        assert store.events(store.session(recorder.uid).id) == events
+        assert store.session(recorder.uid).alerts == 1 and store.session(recorder.uid).duration == 14.0
+    recorder.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEasingCurve, QPropertyAnimation, QTimer
+from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QLabel, QVBoxLayout, QWidget
 
 from companion.events import Alert
@@ -66,6 +66,7 @@ class AlertStack(QWidget):
     def __init__(self, show_ms: int = SHOW_MS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.show_ms = show_ms
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # never in the agent's way
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(6)
@@ -74,12 +75,25 @@ class AlertStack(QWidget):
     def add_alert(self, alert: Alert) -> AlertNotice:
         self.history.append(alert)
         notice = AlertNotice(alert, self.show_ms)
+        notice.destroyed.connect(self._on_notice_gone)
         self._layout.insertWidget(0, notice)
         while len(self.shown()) > MAX_SHOWN:
             oldest = self.shown()[-1]
             self._layout.removeWidget(oldest)
             oldest.deleteLater()
+        self.fit()
         return notice
+
+    def _on_notice_gone(self) -> None:
+        QTimer.singleShot(0, self, self.fit)  # the stack as context: no call once it is gone
+
+    def fit(self) -> None:
+        """Take the height the notices need at this width (the stack floats outside any layout)."""
+        layout = self._layout
+        layout.activate()
+        width = self.width()
+        height = layout.heightForWidth(width) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        self.resize(width, max(0, height))
 
     def shown(self) -> list[AlertNotice]:
         notices = []

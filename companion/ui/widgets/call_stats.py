@@ -26,13 +26,13 @@ class CallStats(QWidget):
         self.recording.setObjectName("Recording")
         self.timer = QLabel("00:00")
         self.timer.setObjectName("CallTimer")
-        self.ratio_caption = QLabel("TALK  agent – customer")
+        self.ratio_caption = QLabel("TALK  agent — customer —")
         self.ratio_caption.setObjectName("StatCaption")
         self.ratio = QProgressBar()
         self.ratio.setRange(0, 100)
         self.ratio.setValue(0)
-        self.ratio.setFormat("—")
-        self.ratio.setTextVisible(True)
+        self.ratio.setTextVisible(False)  # the figures are in the caption: text over the bar is hard to read
+        self.ratio.setFixedHeight(12)
         self.ratio.setToolTip("Share of speaking time: agent (bar) against customer")
         self.meters = {"agent": LevelMeter("Agent"), "customer": LevelMeter("Customer")}
         grid.addWidget(self.recording, 0, 0)
@@ -73,7 +73,7 @@ class CallStats(QWidget):
         if total > 0:
             agent = round(100 * self.talk["agent"] / total)
             self.ratio.setValue(agent)
-            self.ratio.setFormat(f"{agent}% – {100 - agent}%")
+            self.ratio_caption.setText(f"TALK  agent {agent}% · customer {100 - agent}%")
         self.advance(utterance.end)
 
     def agent_share(self) -> float | None:
@@ -85,6 +85,6 @@ class CallStats(QWidget):
         self.timer.setText("00:00")
         self.talk = {"agent": 0.0, "customer": 0.0}
         self.ratio.setValue(0)
-        self.ratio.setFormat("—")
+        self.ratio_caption.setText("TALK  agent — customer —")
         for meter in self.meters.values():
             meter.reset()

@@ -25,26 +25,40 @@ class MoodReading(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("MoodReading")
+        self.setWordWrap(True)  # a narrow compact window wraps rather than widening the window
         self.mood = "neutral"
         self.escalated = False
-        self._set("neutral", "Customer mood: waiting for the customer to speak")
+        self.compact = False
+        self._last: SentimentPoint | None = None
+        self._set("neutral", "Customer: not heard yet")
 
     def add_point(self, point: SentimentPoint) -> None:
         if not is_customer(point):
             return
+        self._last = point
         word = mood_word(point.smoothed)
-        escalated = "  ⚠ escalated" if self.escalated and word == "negative" else ""
+        calming = point.trend >= TREND_PER_MIN
+        escalated = "  ⚠ escalated" if self.escalated and word == "negative" and not calming else ""
+        if self.compact:  # one short line in the small window: the word and the trend
+            self._set(word, f"{WORDS[word]}  {trend_arrow(point.trend)}{'  ⚠' if escalated else ''}")
+            return
         self._set(
             word,
             f"Customer: {WORDS[word]}  {point.smoothed:+.2f}  {trend_arrow(point.trend)}{escalated}",
         )
+
+    def set_compact(self, compact: bool) -> None:
+        self.compact = compact
+        if self._last is not None:
+            self.add_point(self._last)
 
     def add_mood(self, event: Mood) -> None:
         self.escalated = event.kind == "escalated"
 
     def clear_call(self) -> None:
         self.escalated = False
-        self._set("neutral", "Customer mood: waiting for the customer to speak")
+        self._last = None
+        self._set("neutral", "Customer: not heard yet")
 
     def _set(self, mood: str, text: str) -> None:
         self.setText(text)

@@ -1,20 +1,26 @@
 """The customer's mood over the call: the smoothed line over coloured bands, with markers.
 
-Green dots mark steps the agent did, amber triangles mark alerts, so a glance
-(or a team lead's replay) shows what the agent did where the mood turned.
+Green dots along the top mark steps the agent did, amber triangles along the
+bottom mark alerts (hover one to read it), so a glance, or a team lead's
+replay, shows what the agent did where the mood turned.  Markers sit in lanes
+rather than on the line because the line is only known up to the last thing
+the customer said, not at the moment a step or an alert happens.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCharts import QAreaSeries, QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QMargins, QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QBrush, QColor, QCursor, QPainter, QPen
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from companion.events import Alert, Mood, SentimentPoint, StepDone
 
 NEUTRAL_BAND = 0.15  # |smoothed| below this reads as neutral: VADER's ±0.05 is too thin to see
 MIN_SPAN_S = 60.0
+STEP_LANE = 1.2
+ALERT_LANE = -1.2
+Y_LIMIT = 1.32  # the scores run -1 .. 1; the lanes sit outside them so no marker hides the line
 FAR_FUTURE_S = 24 * 3600.0  # bands are drawn this wide once and clipped by the axis
 
 BAND_COLOURS = {
@@ -24,6 +30,10 @@ BAND_COLOURS = {
 LINE_COLOUR = {False: "#111827", True: "#f9fafb"}
 AXIS_COLOUR = {False: "#374151", True: "#d1d5db"}
 GRID_COLOUR = {False: "#d1d5db", True: "#4b5563"}
+
+
+def _clock(t: float) -> str:
+    return f"{int(t) // 60}:{int(t) % 60:02d}"
 
 
 def mood_word(smoothed: float) -> str:
@@ -57,21 +67,23 @@ class SentimentChart(QChartView):
         self.axis_x.setRange(0, MIN_SPAN_S)
         self.axis_x.setTickCount(7)
         self.axis_y = QValueAxis()
-        self.axis_y.setRange(-1.1, 1.1)  # room for markers at the extremes
+        self.axis_y.setRange(-Y_LIMIT, Y_LIMIT)
         self.axis_y.setTickType(QValueAxis.TickType.TicksDynamic)
         self.axis_y.setTickAnchor(0.0)
         self.axis_y.setTickInterval(0.5)
+        self.axis_y.setLabelFormat("%.1f")
         self.axis_y.setLabelFormat("%.1f")
         chart.addAxis(self.axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(self.axis_y, Qt.AlignmentFlag.AlignLeft)
 
         self.bands = [
-            self._band(-1.1, -NEUTRAL_BAND),
+            self._band(-Y_LIMIT, -NEUTRAL_BAND),
             self._band(-NEUTRAL_BAND, NEUTRAL_BAND),
-            self._band(NEUTRAL_BAND, 1.1),
+            self._band(NEUTRAL_BAND, Y_LIMIT),
         ]
         self.line = QLineSeries()
         self.line.setName("Customer mood")
+        self.line.setPointsVisible(True)  # the first reading shows before there is a line to draw
         self.steps = QScatterSeries()
         self.steps.setName("Step done")
         self.steps.setMarkerSize(12)
@@ -85,6 +97,10 @@ class SentimentChart(QChartView):
             for marker in chart.legend().markers(band):
                 marker.setVisible(False)
         self.latest: SentimentPoint | None = None
+        self.step_labels: list[str] = []
+        self.alert_labels: list[str] = []
+        self.steps.hovered.connect(lambda point, state: self._show_label(point, state, self.steps))
+        self.alerts.hovered.connect(lambda point, state: self._show_label(point, state, self.alerts))
         self._span = MIN_SPAN_S
         self._dark: bool | None = None
         self.set_dark(False)
@@ -99,12 +115,14 @@ class SentimentChart(QChartView):
             self.line.append(point.t, point.smoothed)
         self._extend(point.t)
 
-    def add_step(self, event: StepDone) -> None:
-        self.steps.append(event.t, self.value_at(event.t))
+    def add_step(self, event: StepDone, title: str = "") -> None:
+        self.steps.append(event.t, STEP_LANE)
+        self.step_labels.append(f"{title or event.step} at {_clock(event.t)}: “{event.evidence}”")
         self._extend(event.t)
 
-    def add_alert(self, event: Alert) -> None:
-        self.alerts.append(event.t, self.value_at(event.t))
+    def add_alert(self, event: Alert, title: str = "") -> None:
+        self.alerts.append(event.t, ALERT_LANE)
+        self.alert_labels.append(f"{title or event.kind} at {_clock(event.t)}: {event.text}")
         self._extend(event.t)
 
     def add_mood(self, event: Mood) -> None:
@@ -113,6 +131,8 @@ class SentimentChart(QChartView):
     def clear_call(self) -> None:
         for series in (self.line, self.steps, self.alerts):
             series.clear()
+        self.step_labels.clear()
+        self.alert_labels.clear()
         self.latest = None
         self._span = MIN_SPAN_S
         self.axis_x.setRange(0, MIN_SPAN_S)
@@ -151,6 +171,15 @@ class SentimentChart(QChartView):
         chart.legend().setLabelColor(QColor(AXIS_COLOUR[dark]))
 
     # -- internals -----------------------------------------------------------------------
+
+    def _show_label(self, point: QPointF, state: bool, series: QScatterSeries) -> None:
+        if not state:
+            QToolTip.hideText()
+            return
+        labels = self.step_labels if series is self.steps else self.alert_labels
+        nearest = min(range(series.count()), key=lambda i: abs(series.at(i).x() - point.x()), default=None)
+        if nearest is not None and nearest < len(labels):
+            QToolTip.showText(QCursor.pos(), labels[nearest], self)
 
     def _band(self, low: float, high: float) -> QAreaSeries:
         upper, lower = QLineSeries(), QLineSeries()

@@ -34,8 +34,15 @@ class StepsPanel(QFrame):
         self.next_step: str | None = None
 
     def set_steps(self, steps: Sequence[StepInfo]) -> None:
-        for row in self.rows.values():
-            row.deleteLater()
+        if list(steps) == self.steps and self.rows:
+            self.reset()
+            return
+        # Take every row and the stretch out now; deleteLater alone would leave them drawn until later.
+        while self._layout.count() > 1:
+            item = self._layout.takeAt(1)
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
         self.rows.clear()
         self.steps = list(steps)
         for step in self.steps:
@@ -76,8 +83,10 @@ class StepsPanel(QFrame):
     def _refresh(self, step: StepInfo) -> None:
         row = self.rows[step.id]
         state = self.state(step.id)
-        row.setText(f"{MARK[state]}  {step.title}")
         done = self.done.get(step.id)
+        # A step done earlier can be next again (back to empathy after a re-escalation): keep its tick.
+        again = "  ✔" if state == "next" and done is not None else ""
+        row.setText(f"{MARK[state]}  {step.title}{again}")
         if done is not None:
             row.setToolTip(f"Done at {_fmt_time(done.t)}: “{done.evidence}”")
         else:

@@ -53,7 +53,7 @@ class TranscriptView(QTextBrowser):
     # -- what the call says ----------------------------------------------------------
 
     def add_utterance(self, utterance: Utterance) -> None:
-        self.partials.pop((utterance.speaker, utterance.segment), None)
+        self._forget(utterance.speaker, utterance.segment + 1)
         self.finals.append(utterance)
         with self._keeping_scroll():
             cursor = self._cut_provisional()
@@ -63,6 +63,23 @@ class TranscriptView(QTextBrowser):
 
     def add_partial(self, partial: Partial) -> None:
         self.partials[(partial.speaker, partial.segment)] = partial
+        self._redraw_provisional()
+
+    def end_call(self) -> None:
+        """No more finals will come: provisional text left over was never confirmed."""
+        if self.partials:
+            self.partials.clear()
+            self._redraw_provisional()
+
+    def _forget(self, speaker: Speaker, before_segment: int) -> bool:
+        # A segment whose final text was empty (Whisper heard no words) sends no final; a speaker's
+        # finals come in segment order, so a final also settles every earlier segment's partial.
+        stale = [key for key in self.partials if key[0] == speaker and key[1] < before_segment]
+        for key in stale:
+            del self.partials[key]
+        return bool(stale)
+
+    def _redraw_provisional(self) -> None:
         with self._keeping_scroll():
             cursor = self._cut_provisional()
             self._write_provisional(cursor)
@@ -106,9 +123,7 @@ class TranscriptView(QTextBrowser):
             text = partial.text.rstrip(" .…") + " …"
             self._write_line(cursor, partial.speaker, partial.start, text, provisional=True)
 
-    def _write_line(
-        self, cursor: QTextCursor, speaker: Speaker, start: float, text: str, provisional: bool
-    ) -> None:
+    def _write_line(self, cursor: QTextCursor, speaker: Speaker, start: float, text: str, provisional: bool) -> None:
         colours = COLOURS[self._dark]
         if cursor.position() > 0:
             cursor.insertBlock()

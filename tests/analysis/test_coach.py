@@ -1,0 +1,196 @@
+"""The coach's contract with the pipeline, and its reading of calls fed event by event."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from companion.analysis.coach import Coach
+from companion.analysis.playbook import Playbook
+from companion.events import Alert, Event, Mood, NextStep, Partial, SentimentPoint, StepDone, Utterance
+from tests.analysis.conftest import script
+
+
+def run(coach: Coach, utterances: Sequence[Utterance]) -> list[Event]:
+    out: list[Event] = []
+    for u in utterances:
+        out.append(u)
+        out.extend(coach.feed(u))
+    return out
+
+
+def of(kind: type, events: Sequence[Event]) -> list:
+    return [e for e in events if isinstance(e, kind)]
+
+
+def test_every_final_utterance_gets_sentiment_and_a_next_step(playbook: Playbook) -> None:
+    utterances = script(
+        [
+            ("A", "Thanks for calling Acme, this is Jo. How can I help?"),
+            ("C", "My order never arrived and nobody called me back. I am furious."),
+            ("A", "I hear you, please go on."),
+        ]
+    )
+    coach = Coach(playbook)
+    for u in utterances:
+        derived = coach.feed(u)
+        points = of(SentimentPoint, derived)
+        assert [p.utterance for p in points] == [u.id]
+        assert points[0].speaker == u.speaker
+        assert isinstance(derived[-1], NextStep) and derived[-1].utterance == u.id
+
+
+def test_partials_give_one_live_reading_and_nothing_else(playbook: Playbook) -> None:
+    coach = Coach(playbook)
+    coach.feed(Utterance(0, "agent", 0.0, 3.0, "Hello, how can I help?"))
+    for i in range(5):
+        derived = coach.feed(
+            Partial(4.0 + i * 0.5, "customer", 1, 3.5, "Please calm down is what they told me")
+        )
+        assert len(derived) == 1
+        (point,) = derived
+        assert isinstance(point, SentimentPoint) and point.utterance is None
+    assert not of(Alert, coach.feed(Partial(7.0, "agent", 2, 6.5, "Calm down, it's our policy")))
+
+
+def test_step_ticks_quote_their_evidence(playbook: Playbook) -> None:
+    coach = Coach(playbook)
+    events = run(
+        coach,
+        script(
+            [
+                ("A", "Hello, Riverside Clinic."),
+                ("C", "My appointment was cancelled and nobody told me. I'm really upset."),
+                ("A", "Oh, I'm so sorry. I can imagine how worrying that must be for you."),
+            ]
+        ),
+    )
+    (tick,) = of(StepDone, events)
+    assert tick.step == "empathize" and tick.utterance == 2
+    assert "imagine how worrying" in tick.evidence or "so sorry" in tick.evidence
+
+
+def test_escalation_and_calming_are_mood_events(playbook: Playbook) -> None:
+    events = run(
+        Coach(playbook),
+        script(
+            [
+                ("C", "This is ridiculous, I am really angry, I have called three times already."),
+                ("A", "I understand how frustrating that is."),
+                ("C", "Okay. Thank you, that is really helpful, I appreciate it."),
+                ("C", "Great, that works perfectly for me, thanks so much."),
+            ],
+            turn_s=15.0,
+        ),
+    )
+    assert [m.kind for m in of(Mood, events)] == ["escalated", "calmed"]
+
+
+def test_trigger_words_and_agent_negativity_alert_once_per_utterance(playbook: Playbook) -> None:
+    events = run(
+        Coach(playbook),
+        script(
+            [
+                ("C", "You charged me twice and I want it fixed now."),
+                ("A", "Please calm down. It's our policy, you have to wait five days."),
+                ("C", "That's not good enough."),
+                ("A", "Well, what do you want me to do? I already told you."),
+            ]
+        ),
+    )
+    alerts = of(Alert, events)
+    assert [(a.kind, a.utterance) for a in alerts] == [("trigger-words", 1), ("agent-negativity", 3)]
+    assert "calm down" in alerts[0].text.lower()
+
+
+def test_repeated_sorry_without_empathy_is_a_trigger(playbook: Playbook) -> None:
+    events = run(
+        Coach(playbook),
+        script(
+            [
+                ("C", "The app keeps crashing and I lost my work."),
+                ("A", "Sorry about that."),
+                ("C", "It happened three times today."),
+                ("A", "Sorry, sorry. Let me look."),
+            ]
+        ),
+    )
+    assert [(a.kind, a.utterance) for a in of(Alert, events)] == [("trigger-words", 3)]
+
+
+def test_a_fix_before_empathy_is_an_early_solution(playbook: Playbook) -> None:
+    events = run(
+        Coach(playbook),
+        script(
+            [
+                ("C", "My internet has been down for two days and I work from home. This is a disaster."),
+                ("A", "Have you tried restarting your router?"),
+            ]
+        ),
+    )
+    (alert,) = of(Alert, events)
+    assert alert.kind == "early-solution" and alert.utterance == 1
+    assert not of(StepDone, events)  # the question offers a fix; it is not an assessment
+    assert of(NextStep, events)[-1].step in ("listen", "empathize")
+
+
+def test_calm_customers_need_no_empathy_before_a_fix(playbook: Playbook) -> None:
+    events = run(
+        Coach(playbook),
+        script(
+            [
+                ("C", "Hi, I'd like to change my delivery address please."),
+                ("A", "Sure. I've updated the address on your order."),
+            ]
+        ),
+    )
+    assert not of(Alert, events)
+    assert [t.step for t in of(StepDone, events)] == ["resolve"]
+    assert of(NextStep, events)[-1].step == "agree"
+
+
+class ShoutOn:
+    """Voice cues that hear the customer raise their voice on one utterance."""
+
+    def __init__(self, utterance: int) -> None:
+        self.utterance = utterance
+        self.fed: list[Event] = []
+
+    def feed(self, event: Event) -> list[Event]:
+        self.fed.append(event)
+        if isinstance(event, Utterance) and event.id == self.utterance:
+            return [Alert(event.end, "raised-voice", "voice raised", event.id, 9.0, "customer")]
+        return []
+
+
+def test_a_shouted_fine_is_not_fine(playbook: Playbook) -> None:
+    lines = [("A", "Is there anything else?"), ("C", "Fine.")]
+    calm = of(SentimentPoint, run(Coach(playbook), script(lines)))
+    cues = ShoutOn(1)
+    events = run(Coach(playbook, cues), script(lines))
+    shouted = of(SentimentPoint, events)
+    assert calm[-1].score > 0
+    assert shouted[-1].score < 0
+    assert of(Alert, events)[0].kind == "raised-voice"  # the cue's own alert is passed on
+    assert [e for e in cues.fed if isinstance(e, Utterance)] == script(lines)
+
+
+def test_a_raised_voice_heard_before_the_text_still_counts(playbook: Playbook) -> None:
+    class Early:
+        def feed(self, event: Event) -> list[Event]:
+            if isinstance(event, Partial):
+                return [Alert(event.t, "raised-voice", "voice raised", None, 9.0, "customer")]
+            return []
+
+    coach = Coach(playbook, Early())
+    coach.feed(Partial(2.0, "customer", 0, 1.0, "fine"))
+    point = of(SentimentPoint, coach.feed(Utterance(0, "customer", 1.0, 2.5, "Fine.")))[0]
+    assert point.score < 0
+
+
+def test_a_broken_cue_object_does_not_stop_the_coaching(playbook: Playbook) -> None:
+    class Broken:
+        def feed(self, event: Event) -> list[Event]:
+            raise RuntimeError("boom")
+
+    derived = Coach(playbook, Broken()).feed(Utterance(0, "customer", 0.0, 2.0, "Hello"))
+    assert isinstance(derived[-1], NextStep)
