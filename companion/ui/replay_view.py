@@ -189,7 +189,7 @@ class ReplayView(QWidget):
         self.moments = MomentIndex(session.events)
         self.transcript.set_utterances(session.utterances)
         self._starts = [u.start for u in self.transcript.utterances]
-        self.chart.show_call(session.events, s.duration)
+        self.chart.show_call(session.events, s.duration, {step.id: step.title for step in self.steps})
         self.timeline.set_call(session.events, s.duration)
         self._show_notes()
         self.transport.set_duration(s.duration)
