@@ -18,6 +18,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     window.add_argument("--compact", action="store_true", default=None, help="start in compact, always-on-top mode")
     window.add_argument("--theme", choices=("auto", "light", "dark"), help="the look for this run")
     window.add_argument("--mute", action="store_true", help="do not play the demo call aloud")
+    window.add_argument(
+        "--store-dir", type=Path, metavar="DIR", help="keep this run's calls in another session store"
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,5 +47,6 @@ def run(args: argparse.Namespace) -> int:
             compact=args.compact,
             theme=args.theme,
             audible=not args.mute,
+            store_dir=getattr(args, "store_dir", None),
         )
     )

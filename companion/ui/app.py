@@ -26,6 +26,7 @@ class WindowOptions:
     theme: str | None = None  # overrides the saved look for this run
     audible: bool = True
     settings_scope: tuple[str, str] | None = None  # (organisation, application), for tests
+    store_dir: Path | None = None  # the session store; None: the settings' choice or the data folder
 
 
 def _has_display() -> bool:
@@ -57,7 +58,7 @@ def run_window(options: WindowOptions) -> int:
     from companion.ui.sessions_entry import install_sessions
     from companion.ui.store_location import store_dir
 
-    window.sessions = install_sessions(window, store_dir(settings))
+    window.sessions = install_sessions(window, options.store_dir or store_dir(settings))
     if options.compact is not None:
         window.compact_action.setChecked(options.compact)
     window.show()

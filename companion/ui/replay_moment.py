@@ -13,13 +13,18 @@ import bisect
 from collections.abc import Sequence
 
 from companion.analysis.state import CallState, fold
-from companion.events import Event
+from companion.events import Alert, Event
 
 
 def current_utterance(starts: Sequence[float], t: float) -> int | None:
     """Index of the line being heard at ``t`` (the last one begun), given the lines' sorted start times."""
     i = bisect.bisect_right(starts, t + 1e-6) - 1
     return i if i >= 0 else None
+
+
+def alerts_on_screen(alerts: Sequence[Alert], t: float, shown_s: float, most: int) -> tuple[Alert, ...]:
+    """The alerts the live window still showed at ``t``: raised in the last ``shown_s``, the newest ``most``."""
+    return tuple(a for a in alerts if t - shown_s < a.t <= t)[-most:]
 
 
 class MomentIndex:

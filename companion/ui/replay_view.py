@@ -33,10 +33,10 @@ from companion.store.db import SessionStore
 from companion.store.export import scorecard_html
 from companion.store.session_data import StoredSession, load_session
 from companion.ui.coaching import StepInfo
-from companion.ui.replay_moment import MomentIndex, current_utterance
+from companion.ui.replay_moment import MomentIndex, alerts_on_screen, current_utterance
 from companion.ui.replay_player import ReplayPlayer
 from companion.ui.session_table import clock, local_date
-from companion.ui.widgets.alerts import AlertStack
+from companion.ui.widgets.alerts import FADE_MS, MAX_SHOWN, SHOW_MS, AlertStack
 from companion.ui.widgets.mood_reading import MoodReading
 from companion.ui.widgets.next_step import NextStepCard
 from companion.ui.widgets.notes_panel import NotesPanel
@@ -49,6 +49,7 @@ from companion.ui.widgets.transport import SKIP_S, Transport
 log = logging.getLogger(__name__)
 
 SIDE_WIDTH = 300
+ALERT_SHOWN_S = (SHOW_MS + FADE_MS) / 1000  # how long the live window keeps a notice up
 NOTES_WIDTH = 340
 REPLAY_ALERT_MS = 1_000_000_000  # alerts stay while the fold says they are recent, not on a timer
 
@@ -188,7 +189,7 @@ class ReplayView(QWidget):
         self.moments = MomentIndex(session.events)
         self.transcript.set_utterances(session.utterances)
         self._starts = [u.start for u in self.transcript.utterances]
-        self.chart.show_call(session.events, s.duration)
+        self.chart.show_call(session.events, s.duration, {step.id: step.title for step in self.steps})
         self.timeline.set_call(session.events, s.duration)
         self._show_notes()
         self.transport.set_duration(s.duration)
@@ -222,6 +223,7 @@ class ReplayView(QWidget):
         if changed:
             self.state = state
             self._show_state(state)
+        self._show_alerts(alerts_on_screen(state.alerts, t, ALERT_SHOWN_S, MAX_SHOWN))
         self.moment_shown.emit(t)
 
     def _show_state(self, state: CallState) -> None:
@@ -238,11 +240,15 @@ class ReplayView(QWidget):
             self.mood.add_mood(Mood(state.t, "escalated" if state.escalated else "calmed", state.customer_smoothed))
             smoothed = state.customer_smoothed
             self.mood.add_point(SentimentPoint(state.t, "customer", smoothed, smoothed, 0, state.customer_trend))
-        if state.recent_alerts != self._alerts_shown:
-            self._alerts_shown = state.recent_alerts
+
+    def _show_alerts(self, alerts: tuple) -> None:
+        # Notices are rebuilt only when the set changes: playback moves the moment 20 times a second.
+        if alerts != self._alerts_shown:
+            self._alerts_shown = alerts
             self.alerts.clear_call()
-            for alert in state.recent_alerts:
-                self.alerts.add_alert(alert)
+            for alert in alerts:
+                # Shown now, not on the next pass of the event loop: a screenshot or a paused replay shows it.
+                self.alerts.add_alert(alert).show()
 
     def _step(self, step_id: str) -> StepInfo:
         for step in self.steps:

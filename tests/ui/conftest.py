@@ -70,11 +70,13 @@ def demo_call() -> Path:
     return DEMO_CALL
 
 
-# A broadband outage: upset at first, empathy, a fix, calmer at the end.
+# A broadband outage: upset at first, a trigger phrase ("our policy"), empathy, a fix, calmer at the end.
 OUTAGE_CALL = [
     ("agent", "Hello, Fibrelink support, this is Dana. How can I help?"),
     ("customer", "My internet has been down for two days and I am really angry about it."),
     ("agent", "Please go on, tell me what happened."),
+    ("customer", "I rang yesterday and was told to wait."),
+    ("agent", "Our policy is to reply within three working days."),
     ("customer", "Nobody called me back and I work from home. It is terrible."),
     ("agent", "That is really upsetting, I would be frustrated too."),
     ("customer", "Yes, I am."),

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run(tmp_path: Path, *args: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # never the user's settings
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")  # never the user's sessions (the window keeps every call)
     env.update(extra_env or {})
     return subprocess.run(
         [sys.executable, "-m", "companion", *args],

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from companion.analysis.state import fold
-from companion.events import NextStep, StepDone, Utterance
+from companion.events import Alert, NextStep, StepDone, Utterance
 from companion.store.db import SessionStore, new_uid, now_iso
 from companion.store.records import SessionInfo
 from companion.ui.coaching import load_coaching
@@ -41,7 +41,9 @@ def _assert_moment(view: ReplayView, stored_call: StoredCall, t: float) -> None:
     assert set(view.steps_panel.done) == {tick.step for tick in state.steps_done}, t
     expected_next = state.next_step or view.steps[0].id
     assert view.steps_panel.next_step == expected_next and view.next_step.step_id == expected_next, t
-    assert [n.alert for n in view.alerts.shown()] == list(state.recent_alerts)[::-1], t
+    # The alerts the live window still showed: raised in the last 9.5 s (8 s shown, 1.5 s fading), newest 3.
+    on_screen = [a for a in state.alerts if t - 9.5 < a.t <= t][-3:]
+    assert [n.alert for n in view.alerts.shown()] == on_screen[::-1], t
     heard = _heard_at([e for e in stored_call.events if isinstance(e, Utterance)], t)
     assert view.transcript.highlighted_utterance() == heard, t
     assert view.chart.cursor_t == t and view.timeline.position == t
@@ -53,10 +55,13 @@ def test_seeking_shows_what_the_agent_saw_at_that_moment(stored_call: StoredCall
     ticks = [e for e in events if isinstance(e, StepDone)]
     changes = [e for e in events if isinstance(e, NextStep)]
     assert ticks and len({e.step for e in changes}) >= 2, "the call must exercise the playbook panel"
-    # Every moment where the panel changes, just before and just after, plus points between.
-    moments = sorted({round(e.t + d, 3) for e in ticks + changes for d in (-0.05, 0.05)} | {0.0, 7.5, 21.0})
+    alerts = [e for e in events if isinstance(e, Alert)]
+    assert alerts, "the call must raise an alert"
+    # Every moment where a panel changes, just before and just after (an alert also when it leaves), and between.
+    marks = [e.t for e in ticks + changes + alerts] + [a.t + 9.5 for a in alerts]
+    moments = sorted({round(m + d, 3) for m in marks for d in (-0.05, 0.05)} | {0.0, 7.5, 21.0})
     for t in [*moments, *reversed(moments)]:  # forwards and backwards: seeking back undoes ticks
-        t = max(0.0, t)
+        t = min(max(0.0, t), view.player.duration)  # a seek stays within the call
         view.seek(t)
         _assert_moment(view, stored_call, t)
     # Before the first step and after the last, the panels differ.
@@ -155,8 +160,23 @@ def test_the_sessions_window_opens_a_replay_and_returns(stored_call: StoredCall,
         window.library.open_selected()
     assert window.pages.currentIndex() == 1 and window.replay.session is not None
     assert window.replay.notes.author.text() == "Lee"
-    window.replay.seek(20.0)
+    window.replay.seek(23.0)
+    notices = window.replay.alerts.shown()
+    assert [n.alert.kind for n in notices] == ["trigger-words"] and all(n.isVisible() for n in notices)
     window.replay.tabs.setCurrentIndex(1)
+    # The keyboard: Right and Left jump five seconds, Space plays and pauses.
+    window.activateWindow()
+    window.replay.transcript.setFocus()
+    qtbot.waitUntil(lambda: window.replay.transcript.hasFocus(), timeout=2000)
+    qtbot.keyClick(window.replay.transcript, Qt.Key.Key_Right)
+    assert window.replay.position == 28.0
+    qtbot.keyClick(window.replay.transcript, Qt.Key.Key_Left)
+    assert window.replay.position == 23.0
+    qtbot.keyClick(window.replay.transcript, Qt.Key.Key_Space)
+    assert window.replay.player.playing
+    qtbot.keyClick(window.replay.transcript, Qt.Key.Key_Space)
+    assert not window.replay.player.playing
+    window.replay.seek(23.0)
     window.grab().save(str(shots / "replay-scorecard.png"))
     window.back_button.click()
     assert window.pages.currentIndex() == 0

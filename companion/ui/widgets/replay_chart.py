@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QWidget
 
 from companion.events import Alert, Event, Mood, SentimentPoint, StepDone
 from companion.store.records import Note
-from companion.ui.widgets.sentiment_chart import SentimentChart
+from companion.ui.widgets.alerts import alert_title
+from companion.ui.widgets.sentiment_chart import Y_LIMIT, SentimentChart
 
 CURSOR_COLOUR = "#7c3aed"
 NOTE_COLOUR = "#2563eb"
+NOTE_LANE = 1.0  # between the steps' lane and the top of the score range: a note never hides a step
 
 
 class ReplayChart(SentimentChart):
@@ -40,16 +42,17 @@ class ReplayChart(SentimentChart):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Click to play from that moment")
 
-    def show_call(self, events: Sequence[Event], duration: float) -> None:
+    def show_call(self, events: Sequence[Event], duration: float, step_titles: dict[str, str] | None = None) -> None:
         """Draw the whole call (the live chart's own drawing, event by event)."""
         self.clear_call()
+        titles = step_titles or {}
         for event in events:
             if isinstance(event, SentimentPoint):
                 self.add_point(event)
             elif isinstance(event, StepDone):
-                self.add_step(event)
+                self.add_step(event, titles.get(event.step, ""))
             elif isinstance(event, Alert):
-                self.add_alert(event)
+                self.add_alert(event, alert_title(event.kind))
             elif isinstance(event, Mood):
                 self.add_mood(event)
         self._extend(max(duration - 5.0, 0.0))
@@ -58,11 +61,11 @@ class ReplayChart(SentimentChart):
     def set_notes(self, notes: Sequence[Note]) -> None:
         self.notes.clear()
         for note in notes:
-            self.notes.append(note.t, 1.0)
+            self.notes.append(note.t, NOTE_LANE)
 
     def set_cursor(self, t: float) -> None:
         self.cursor_t = t
-        self.cursor.replace([QPointF(t, -1.1), QPointF(t, 1.1)])
+        self.cursor.replace([QPointF(t, -Y_LIMIT), QPointF(t, Y_LIMIT)])
 
     def time_at(self, x: float, y: float) -> float:
         """Call time under a point of the view (widget coordinates)."""
