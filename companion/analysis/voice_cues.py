@@ -309,8 +309,15 @@ class VoiceCues:
             text = f"Customer on hold for {pending.value:.0f} s: check back with them"
             return Alert(t, "dead-air", text, quoted, round(pending.value, 1), "agent")
         if pending.kind == "slow-response" and verdict == "dead-air":
-            text = f"Slow response: {pending.value:.1f} s before you answered"
-            return Alert(t, "slow-response", text, quoted, round(pending.value, 2), "agent")
+            # Loudness can dip for a breath mid-sentence; the customer's final text says
+            # where their speech really ended, so the gap is measured from there.
+            gap = pending.value
+            if last is not None and last.end > pending.silence.start:
+                gap = pending.t - last.end
+            if gap < self.thresholds.slow_response_s:
+                return None
+            text = f"Slow response: {gap:.1f} s before you answered"
+            return Alert(t, "slow-response", text, quoted, round(gap, 2), "agent")
         return None
 
     # -- words: pace and loudness ------------------------------------------------
