@@ -164,7 +164,8 @@ class Transcriber:
                 return
             finally:
                 with self._cond:
-                    self._working.discard(key)
+                    if job.kind != "partial":  # a partial never marked its segment as in work
+                        self._working.discard(key)
                     if job.kind == "final":
                         self._speakers_in_final.discard(job.speaker)
             with self._cond:
