@@ -81,8 +81,7 @@ def synthesize(callsynth: Path, call: Path, out: Path, phone: bool) -> list[Turn
     subprocess.run(cmd, check=True, capture_output=True)
     truth = json.loads(out.with_suffix(".truth.json").read_text())
     return [
-        Turn(t["speaker"], t["text"], tuple(t["labels"]), t.get("next"), t["start"], t["end"])
-        for t in truth["turns"]
+        Turn(t["speaker"], t["text"], tuple(t["labels"]), t.get("next"), t["start"], t["end"]) for t in truth["turns"]
     ]
 
 

@@ -7,13 +7,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from companion.commands import analyze
+from companion.commands import analyze, export, gui, import_session, live, sessions
 from companion.errors import CompanionError
 
 EXIT_USER_ERROR = 2
 
 # Each module adds its own sub-command; the window's options live on the top parser.
-COMMANDS = (analyze,)
+COMMANDS = (analyze, live, sessions, export, import_session, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A private, local companion for live customer calls.",
     )
     parser.add_argument("--verbose", action="store_true", help="log what the engine does")
+    gui.add_options(parser)
     sub = parser.add_subparsers(dest="command")
     for command in COMMANDS:
         command.register(sub)
@@ -38,8 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler = getattr(args, "handler", None)
         if handler is None:
-            parser.print_help()
-            return 0
+            return gui.run(args)  # no sub-command: open the window
         return int(handler(args))
     except CompanionError as exc:
         print(f"call-companion: {exc}", file=sys.stderr)

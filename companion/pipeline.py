@@ -83,6 +83,7 @@ class CallPipeline:
         self._first_partial: dict[tuple[Speaker, int], float] = {}
         self._level_acc: dict[Speaker, list[float]] = {}
         self._audio_t = 0.0
+        self._clock_anchor = (time.monotonic(), 0.0)
 
     # -- control ---------------------------------------------------------------
 
@@ -113,8 +114,14 @@ class CallPipeline:
         return self._thread is not None and self._thread.is_alive()
 
     def clock(self) -> float:
-        """Call time now, by the wall clock (meaningful for real-time sources)."""
-        return time.monotonic() - self._wall_start
+        """Call time now, for real-time sources.
+
+        Anchored to the newest audio delivered rather than to when the source
+        was opened: a sound server may take seconds to send its first buffer,
+        and that wait is not part of the call.
+        """
+        anchor_wall, anchor_audio = self._clock_anchor
+        return anchor_audio + (time.monotonic() - anchor_wall)
 
     # -- the call ----------------------------------------------------------------
 
@@ -142,11 +149,11 @@ class CallPipeline:
         realtime = self.source.realtime
         partials = realtime if settings.partials is None else settings.partials
         self._segmenters: dict[Speaker, Segmenter] = {
-            speaker: Segmenter(speaker, settings.vad, 0.5 if partials else None)
-            for speaker, _ in self.source.channels
+            speaker: Segmenter(speaker, settings.vad, 0.5 if partials else None) for speaker, _ in self.source.channels
         }
         transcriber = Transcriber(model, settings.model, self._on_recognised, settings.word_timestamps)
         self._wall_start = time.monotonic()
+        self._clock_anchor = (self._wall_start, 0.0)
         self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), realtime))
         reason = "end"
         try:
@@ -170,7 +177,9 @@ class CallPipeline:
             self._emit(CallEnded(self._audio_t, reason))
 
     def _on_block(self, block: AudioBlock, transcriber: Transcriber) -> None:
-        self._audio_t = max(self._audio_t, block.t1)
+        if block.t1 > self._audio_t:
+            self._audio_t = block.t1
+            self._clock_anchor = (time.monotonic(), block.t1)
         for listener in self._audio_listeners:
             try:
                 listener(block)

@@ -132,3 +132,27 @@ def normalise(text: str) -> str:
         w = _NUMBERS.get(w.strip(".,?!"), w)
         words.append(re.sub(r"[^a-z0-9' ]", "", w.replace("-", " ")))
     return " ".join(w for w in " ".join(words).split() if w)
+
+
+CODECS = {".flac": "flac", ".mp3": "libmp3lame", ".ogg": "libopus", ".opus": "libopus", ".m4a": "aac"}
+FRAME_SIZE = {"libmp3lame": 1152, "aac": 1024, "libopus": 960, "flac": 4608}  # samples per coded frame
+
+
+def encode(wav: Path, out: Path) -> Path:
+    """Re-encode a WAV into the container its suffix names, with PyAV (FLAC, MP3, Opus, AAC)."""
+    import av
+
+    codec = CODECS[out.suffix]
+    with av.open(str(wav)) as src, av.open(str(out), "w") as dst:
+        in_stream = src.streams.audio[0]
+        rate = 48_000 if codec == "libopus" else in_stream.rate
+        layout = "stereo" if in_stream.codec_context.channels == 2 else "mono"
+        stream = dst.add_stream(codec, rate=rate, layout=layout)
+        resampler = av.AudioResampler(format=stream.format.name, layout=layout, rate=rate, frame_size=FRAME_SIZE[codec])
+        for frame in src.decode(in_stream):
+            for f in resampler.resample(frame):
+                dst.mux(stream.encode(f))
+        for f in resampler.resample(None):
+            dst.mux(stream.encode(f))
+        dst.mux(stream.encode(None))
+    return out

@@ -100,9 +100,7 @@ class Coach:
         line = self.lines["customer"]
         before = line.smoothed
         point = line.add(u.t, reading.score, reading.evidence, u.end - u.start)
-        out: list[Event] = [
-            SentimentPoint(u.t, u.speaker, reading.score, round(point.smoothed, 4), u.id, point.trend)
-        ]
+        out: list[Event] = [SentimentPoint(u.t, u.speaker, reading.score, round(point.smoothed, 4), u.id, point.trend)]
         swing = self.mood.update(before, reading.score, point.smoothed)
         if swing is not None:
             out.append(Mood(u.t, swing, round(point.smoothed, 4), u.id))  # type: ignore[arg-type]
@@ -112,9 +110,7 @@ class Coach:
     def _agent(self, u: Utterance, reading: Reading) -> list[Event]:
         line = self.lines["agent"]
         point = line.add(u.t, reading.score, reading.evidence, u.end - u.start)
-        out: list[Event] = [
-            SentimentPoint(u.t, u.speaker, reading.score, round(point.smoothed, 4), u.id, point.trend)
-        ]
+        out: list[Event] = [SentimentPoint(u.t, u.speaker, reading.score, round(point.smoothed, 4), u.id, point.trend)]
         opening = self._last_customer is None and not self.progress.agent_turns
         evidence = {e.step: e for e in self.matcher.match(u.text, opening=opening)}
         # A plan or a closing restates the fix already offered; it is not a new one.
@@ -166,14 +162,10 @@ class Coach:
             return reading
         self._raised = [a for a in self._raised if a not in mine]
         score = _clamp(min(reading.score, 0.0) - RAISED_VOICE_PENALTY)
-        return Reading(
-            round(score, 4), reading.raw, max(reading.evidence, 0.6), (*reading.notes, "raised voice")
-        )
+        return Reading(round(score, 4), reading.raw, max(reading.evidence, 0.6), (*reading.notes, "raised voice"))
 
     def _late_raised_voice(self, u: Utterance) -> list[Event]:
-        late = [
-            a for a in self._raised if a.utterance == u.id or u.start <= a.t <= u.end + RAISED_VOICE_MATCH_S
-        ]
+        late = [a for a in self._raised if a.utterance == u.id or u.start <= a.t <= u.end + RAISED_VOICE_MATCH_S]
         if not late:
             return []
         self._raised = [a for a in self._raised if a not in late]
@@ -182,9 +174,7 @@ class Coach:
         score = _clamp(min(base.score, 0.0) - RAISED_VOICE_PENALTY)
         before = line.smoothed
         point = line.add(max(u.t, late[-1].t), score, 0.6, 0.0)
-        out: list[Event] = [
-            SentimentPoint(point.t, u.speaker, score, round(point.smoothed, 4), u.id, point.trend)
-        ]
+        out: list[Event] = [SentimentPoint(point.t, u.speaker, score, round(point.smoothed, 4), u.id, point.trend)]
         swing = self.mood.update(before, score, point.smoothed)
         if swing is not None:
             out.append(Mood(point.t, swing, round(point.smoothed, 4), u.id))  # type: ignore[arg-type]
@@ -210,3 +200,14 @@ def coach_events(playbook: Playbook, events: Sequence[Event]) -> list[Event]:
         out.append(event)
         out.extend(coach.feed(event))
     return out
+
+
+def coach_for(playbook: Playbook) -> Coach:
+    """The coach every call gets: the playbook's words plus the voice cues it configures.
+
+    The window, ``analyze`` and imports all build their coach here, so a call is
+    judged the same way wherever it is run.
+    """
+    from companion.analysis.voice_cues import VoiceCues
+
+    return Coach(playbook, VoiceCues(playbook.cues))

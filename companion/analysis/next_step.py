@@ -133,9 +133,7 @@ class CallProgress:
             self.needs_empathy = not self.done("empathize") or after_fix
             self.why = "the customer is upset"
         elif self.ever_upset and self.done("empathize") and not self.needs_empathy:
-            sharp = (
-                score <= REESCALATION and line is not None and line - score >= REESCALATION_DROP
-            ) or escalated
+            sharp = (score <= REESCALATION and line is not None and line - score >= REESCALATION_DROP) or escalated
             if sharp or repeated:
                 self.needs_empathy = True
                 self.why = "they are upset again" if sharp else "they are repeating the complaint"

@@ -189,9 +189,7 @@ class _Reader:
                 raise self.fail(item, "a step needs an id")
             step_id = self.scalar(fields_["id"], "a step's id")
             if step_id not in STEP_IDS:
-                raise self.fail(
-                    fields_["id"], f"unknown step id {step_id!r} (steps are {', '.join(STEP_IDS)})"
-                )
+                raise self.fail(fields_["id"], f"unknown step id {step_id!r} (steps are {', '.join(STEP_IDS)})")
             if step_id in read:
                 raise self.fail(fields_["id"], f"step {step_id!r} appears twice")
             old = base.step(step_id) if base else None
@@ -206,9 +204,7 @@ class _Reader:
             if "guidance" in fields_:
                 changes["guidance"] = self.scalar(fields_["guidance"], "a step's guidance")
             if "examples" in fields_:
-                changes["examples"] = step.examples + tuple(
-                    t for t, _ in self.texts(fields_["examples"], "examples")
-                )
+                changes["examples"] = step.examples + tuple(t for t, _ in self.texts(fields_["examples"], "examples"))
             for name in ("cues", "question_cues", "not_when"):
                 if name in fields_:
                     changes[name] = getattr(step, name) + self.phrases(fields_[name], name)
@@ -238,9 +234,7 @@ class _Reader:
                 raise self.fail(item, "a pitfall needs an id")
             pid = self.scalar(fields_["id"], "a pitfall's id")
             if pid not in PITFALL_IDS:
-                raise self.fail(
-                    fields_["id"], f"unknown pitfall {pid!r} (pitfalls are {', '.join(PITFALL_IDS)})"
-                )
+                raise self.fail(fields_["id"], f"unknown pitfall {pid!r} (pitfalls are {', '.join(PITFALL_IDS)})")
             pitfall = known.get(pid) or Pitfall(pid, pid.replace("-", " ").capitalize(), "")
             changes: dict[str, Any] = {}
             for name in ("title", "guidance"):

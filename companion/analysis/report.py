@@ -72,9 +72,7 @@ def build_report(
                 key = "customer" if e.speaker in ("customer", "call") else "agent"
                 if key == "customer":
                     customer_line[e.utterance] = e.smoothed
-                timeline.append(
-                    {"t": round(e.t, 3), "customer": None, "agent": None} | {key: round(e.smoothed, 4)}
-                )
+                timeline.append({"t": round(e.t, 3), "customer": None, "agent": None} | {key: round(e.smoothed, 4)})
         elif isinstance(e, StepDone):
             if e.utterance in by_id and e.step not in by_id[e.utterance]["steps"]:
                 by_id[e.utterance]["steps"].append(e.step)

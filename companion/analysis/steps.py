@@ -63,9 +63,7 @@ class StepMatcher:
         fix_offers = next((p.cues for p in self.playbook.pitfalls if p.id == "early-solution"), ())
         # An exclusion anywhere in the utterance counts: the recogniser cuts sentences freely
         # ("Thank you for calling. This is Sam. How can I help?").
-        excluded = {
-            step.id for step in self.playbook.steps if any(_matches_any(step.not_when, s) for s in sentences)
-        }
+        excluded = {step.id for step in self.playbook.steps if any(_matches_any(step.not_when, s) for s in sentences)}
         for sentence in sentences:
             matched_here: set[str] = set()
             for step in self.playbook.steps:
@@ -95,9 +93,7 @@ class StepMatcher:
             best[step] = Evidence(step, quote, cue, score)
 
     @staticmethod
-    def _best(
-        phrases: tuple[Phrase, ...], sentence: Sentence, anchored: bool = False
-    ) -> tuple[str, float, str] | None:
+    def _best(phrases: tuple[Phrase, ...], sentence: Sentence, anchored: bool = False) -> tuple[str, float, str] | None:
         found: tuple[str, float, str] | None = None
         for phrase in phrases:
             hit = phrase.find(sentence.index)

@@ -19,6 +19,10 @@ from companion.audio.frames import SAMPLE_RATE
 from companion.events import Speaker
 
 WINDOW_S = WINDOW / SAMPLE_RATE
+# Real audio kept after the last speech window; the rest of the pad is digital
+# silence (what Whisper pads with anyway).  Keeping this short lets the early
+# final start ~0.1 s after the speaker stops instead of waiting for a full pad.
+TAIL_WINDOWS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +151,7 @@ class Segmenter:
             return
         if self.partial_every_s is None:
             return
-        if self._silent_run >= self._pad_windows and not self._prefinal_sent:
+        if self._silent_run >= TAIL_WINDOWS and not self._prefinal_sent:
             # The speaker paused: transcribe exactly what a final would, so if the
             # pause turns out to end the utterance the text is already there.
             self._prefinal_sent = True
@@ -157,8 +161,16 @@ class Segmenter:
             out.append(self._snapshot("partial", len(self._windows)))
 
     def _snapshot(self, kind: str, speech_windows: int) -> SegmentAudio:
-        keep = min(len(self._windows), speech_windows + self._pad_windows)
-        audio = np.concatenate(self._windows[:keep])
+        if kind == "partial":
+            audio = np.concatenate(self._windows)
+        else:
+            # Finals and early finals are built the same way so an early one can stand in.
+            keep = min(len(self._windows), speech_windows + TAIL_WINDOWS)
+            silence = np.zeros(
+                (self._pad_windows - TAIL_WINDOWS) * WINDOW if self._pad_windows > TAIL_WINDOWS else 0,
+                dtype=np.float32,
+            )
+            audio = np.concatenate([*self._windows[:keep], silence])
         end = self._last_speech_end if kind != "partial" else self._t + WINDOW_S
         return SegmentAudio(self.speaker, self._segment_count, self._start, end, audio, self._audio_t0, kind)
 

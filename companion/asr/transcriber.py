@@ -1,9 +1,11 @@
-"""The recogniser's worker: one thread that turns segment audio into text.
+"""The recogniser's workers: threads that turn segment audio into text.
 
-Both speakers share it.  Final text always comes first and is never dropped;
-a provisional (partial) request is replaced by the speaker's newer one if the
-worker is busy, so when the machine falls behind it skips partials, never
-audio.  The worker waits on a condition variable, never in a sleep loop.
+Both speakers share them.  Final text always comes first and is never dropped;
+a provisional (partial) request is replaced by the speaker's newer one while
+the workers are busy, so when the machine falls behind it skips partials,
+never audio.  With two workers, one never takes partials: when a speaker
+stops, their final text starts at once instead of queueing behind someone's
+provisional text.  Workers wait on a condition variable, never in a sleep loop.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
 
+Key = tuple[Speaker, int]
+
 
 @dataclass(frozen=True, slots=True)
 class Recognised:
@@ -38,7 +42,7 @@ class Recognised:
 
 
 class Transcriber:
-    """Runs a faster-whisper model over segment requests in a worker thread."""
+    """Runs a faster-whisper model over segment requests in ``settings.workers`` threads."""
 
     def __init__(
         self,
@@ -53,22 +57,39 @@ class Transcriber:
         self._word_timestamps = word_timestamps
         self._cond = threading.Condition()
         self._finals: deque[SegmentAudio] = deque()
-        self._prefinals: dict[tuple[Speaker, int], SegmentAudio] = {}
+        self._prefinals: dict[Key, SegmentAudio] = {}
         self._partials: dict[Speaker, SegmentAudio] = {}
-        self._cache: dict[tuple[Speaker, int], tuple[int, str, tuple[Word, ...]]] = {}
-        self._closed_segments: set[tuple[Speaker, int]] = set()
+        self._cache: dict[Key, tuple[int, str, tuple[Word, ...]]] = {}
+        self._closed: set[Key] = set()
+        self._working: set[Key] = set()  # segments being recognised now (any kind but partial)
+        self._speakers_in_final: set[Speaker] = set()
+        self._busy = 0
+        # Finals are released in the order their segments ended (the order they were
+        # submitted), so a short reply recognised quickly never overtakes the long
+        # line before it: the coach reads the call in the order it was spoken.
+        self._final_seq: dict[int, int] = {}
+        self._submitted = 0
+        self._released = 0
+        self._finished: dict[int, Recognised] = {}
+        self._release_lock = threading.Lock()
         self._stopping = False
-        self._busy = False
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="transcriber", daemon=True)
-        self._thread.start()
+        workers = max(1, settings.workers)
+        self._threads = [
+            threading.Thread(target=self._run, args=(i == workers - 1,), name=f"transcriber-{i}", daemon=True)
+            for i in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def submit(self, request: SegmentAudio) -> None:
         key = (request.speaker, request.segment)
         with self._cond:
             if request.kind == "final":
+                self._final_seq[id(request)] = self._submitted
+                self._submitted += 1
                 self._finals.append(request)
-                self._closed_segments.add(key)
+                self._closed.add(key)
                 self._prefinals.pop(key, None)
                 current = self._partials.get(request.speaker)
                 if current is not None and current.segment == request.segment:
@@ -77,7 +98,7 @@ class Transcriber:
                 self._prefinals[key] = request
             else:
                 self._partials[request.speaker] = request
-            self._cond.notify()
+            self._cond.notify_all()
 
     def drain(self) -> None:
         """Block until every final request submitted so far has been recognised."""
@@ -90,57 +111,95 @@ class Transcriber:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
-        self._thread.join()
+        for thread in self._threads:
+            thread.join()
 
-    def _next_job(self) -> SegmentAudio | None:
-        if self._finals:
-            return self._finals.popleft()
-        if self._prefinals:
-            key = next(iter(self._prefinals))
-            return self._prefinals.pop(key)
-        for speaker in list(self._partials):
-            request = self._partials.pop(speaker)
-            if (request.speaker, request.segment) not in self._closed_segments:
+    def _next_job(self, takes_partials: bool) -> SegmentAudio | None:
+        for request in self._finals:
+            key = (request.speaker, request.segment)
+            # Wait for an early final of the same segment already under way (its text
+            # is the answer), and keep each speaker's lines in the order they were said.
+            if key not in self._working and request.speaker not in self._speakers_in_final:
+                self._finals.remove(request)
                 return request
+        for key in list(self._prefinals):
+            if key not in self._working:
+                return self._prefinals.pop(key)
+        if takes_partials:
+            for speaker in list(self._partials):
+                request = self._partials.pop(speaker)
+                if (request.speaker, request.segment) not in self._closed:
+                    return request
         return None
 
-    def _run(self) -> None:
+    def _run(self, takes_partials: bool) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(
-                    lambda: self._stopping or bool(self._finals or self._prefinals or self._partials)
-                )
-                if self._stopping and not self._finals:
-                    return
-                job = self._next_job()
+                job: SegmentAudio | None = None
+
+                def ready() -> bool:
+                    nonlocal job
+                    if self._stopping and not self._finals:
+                        return True
+                    job = self._next_job(takes_partials)
+                    return job is not None
+
+                self._cond.wait_for(ready)
                 if job is None:
-                    continue
-                self._busy = True
+                    return
+                key = (job.speaker, job.segment)
+                self._busy += 1
+                if job.kind != "partial":
+                    self._working.add(key)
+                if job.kind == "final":
+                    self._speakers_in_final.add(job.speaker)
             try:
                 self._do(job)
             except BaseException as exc:  # surfaced to the pipeline by drain()
                 log.exception("recognition failed")
                 with self._cond:
                     self._error = exc
-                    self._busy = False
+                    self._busy -= 1
                     self._cond.notify_all()
                 return
+            finally:
+                with self._cond:
+                    self._working.discard(key)
+                    if job.kind == "final":
+                        self._speakers_in_final.discard(job.speaker)
             with self._cond:
-                self._busy = False
+                self._busy -= 1
                 self._cond.notify_all()
 
     def _do(self, job: SegmentAudio) -> None:
         key = (job.speaker, job.segment)
         if job.kind == "final":
-            cached = self._cache.pop(key, None)
+            with self._cond:
+                cached = self._cache.pop(key, None)
             if cached is not None and cached[0] == len(job.audio):
-                self._on_result(Recognised(job, cached[1], cached[2]))
+                self._release(job, Recognised(job, cached[1], cached[2]))
                 return
         text, words = self.recognise(job.audio, job.audio_t0, final=job.kind != "partial")
         if job.kind == "prefinal":
-            self._cache[key] = (len(job.audio), text, words)
+            with self._cond:
+                self._cache[key] = (len(job.audio), text, words)
             return
-        self._on_result(Recognised(job, text, words))
+        if job.kind == "final":
+            self._release(job, Recognised(job, text, words))
+        else:
+            self._on_result(Recognised(job, text, words))
+
+    def _release(self, job: SegmentAudio, result: Recognised) -> None:
+        """Hand over this final and any later ones it was holding back, in spoken order."""
+        with self._release_lock:
+            with self._cond:
+                self._finished[self._final_seq.pop(id(job))] = result
+                ready = []
+                while self._released in self._finished:
+                    ready.append(self._finished.pop(self._released))
+                    self._released += 1
+            for item in ready:
+                self._on_result(item)
 
     def recognise(self, audio: np.ndarray, t0: float, final: bool) -> tuple[str, tuple[Word, ...]]:
         """Recognise one padded segment; ``t0`` places its words in call time."""

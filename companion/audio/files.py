@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -55,14 +56,16 @@ class FileSource:
         for columns in self._decode_blocks():
             if stop.is_set():
                 return
+            block_s = columns.shape[1] / SAMPLE_RATE
             if self.realtime:
-                # Pace by the wall clock so a stall never accumulates drift.
-                delay = wall_start + t - time.monotonic()
+                # Hand a block over once its last sample "has been spoken", as a
+                # live input would; pacing by the wall clock keeps stalls from drifting.
+                delay = wall_start + t + block_s - time.monotonic()
                 if delay > 0 and stop.wait(delay):
                     return
             for (speaker, _name), samples in zip(self._channels, self._select(columns), strict=True):
                 deliver(AudioBlock(speaker, t, samples))
-            t += columns.shape[1] / SAMPLE_RATE
+            t += block_s
             self.decoded_duration = t
         if t == 0.0:
             raise InputError(f"{self.path}: the recording holds no audio (zero length)")
@@ -135,4 +138,34 @@ def _probe(path: Path) -> tuple[int, float | None]:
         raise InputError(f"{path}: not an audio file this app can read ({exc.strerror or exc})") from exc
     if channels > 2:
         log.info("%s has %d channels; using the first two", path, channels)
+    # FFmpeg sizes a WAV by the bytes present, so a cut-off WAV looks whole to it;
+    # the RIFF header still says how much audio was meant to be there.
+    header = _wav_header_duration(path)
+    if header is not None:
+        declared = header
     return min(channels, 2), declared
+
+
+def _wav_header_duration(path: Path) -> float | None:
+    """Seconds of audio a RIFF/WAVE header promises, or None for other files."""
+    with path.open("rb") as f:
+        head = f.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        byte_rate = None
+        while True:
+            chunk = f.read(8)
+            if len(chunk) < 8:
+                return None
+            size = struct.unpack("<I", chunk[4:8])[0]
+            if chunk[:4] == b"fmt ":
+                fmt = f.read(size)
+                byte_rate = struct.unpack("<I", fmt[8:12])[0] if len(fmt) >= 12 else None
+                f.seek(size % 2, 1)
+            elif chunk[:4] == b"data":
+                # 0 and 0xFFFFFFFF mark a header written before the length was known.
+                if not byte_rate or size in (0, 0xFFFFFFFF):
+                    return None
+                return size / byte_rate
+            else:
+                f.seek(size + size % 2, 1)

@@ -6,6 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
+
+from companion.commands.store_location import add_store_option, open_store
+from companion.errors import CompanionError
 
 EXIT_USER_ERROR = 2
 
@@ -29,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="your team's playbook (YAML); a malformed one is reported and the default used",
     )
     p.add_argument("--text", action="store_true", help="print a readable transcript instead of JSON")
+    p.add_argument("--store", action="store_true", help="also keep the call as a session in the store")
+    add_store_option(p)
     p.set_defaults(handler=run)
 
 
@@ -44,9 +50,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"call-companion: {exc}; analysing without a playbook", file=sys.stderr)
     if problem is not None:
         print(f"call-companion: {problem}; using the default playbook", file=sys.stderr)
-    report, error = analyze_file(
-        Path(args.file), agent=args.agent, realtime=args.realtime, model=args.model, playbook=playbook
-    )
+    if args.store:
+        report, error = _analyze_into_store(args, playbook)
+    else:
+        report, error = analyze_file(
+            Path(args.file), agent=args.agent, realtime=args.realtime, model=args.model, playbook=playbook
+        )
     if args.text:
         text = "\n".join(_text_line(u) for u in report["utterances"])
     else:
@@ -64,3 +73,18 @@ def run(args: argparse.Namespace) -> int:
 def _text_line(u: dict) -> str:
     span = f"{u['start']:7.2f}-{u['end']:7.2f}" if u["start"] is not None else " " * 15
     return f"[{span}] {u['speaker']:>8}: {u['text']}"
+
+
+def _analyze_into_store(args: argparse.Namespace, playbook: Any) -> tuple[dict[str, Any], CompanionError | None]:
+    from companion.analysis.coach import coach_for
+    from companion.analyze import record_file
+    from companion.store.recorder import RecorderSettings
+
+    path = Path(args.file)
+    coach = coach_for(playbook) if playbook is not None else None
+    with open_store(args) as store:
+        session_id, report, error = record_file(
+            path, store, args.agent, args.model, RecorderSettings(title=path.stem), coach=coach
+        )
+    print(f"call-companion: stored as session {session_id}", file=sys.stderr)
+    return report, error

@@ -1,0 +1,170 @@
+"""Engine benchmark: throughput, live latency, streaming vs offline accuracy, peak memory.
+
+On one two-speaker call (our own ~2-minute script by default, or --call WAV with a
+--truth JSON of turns: {"turns": [{"speaker", "text", "start", "end"}]}), in one run:
+
+- analyze throughput: pipeline wall time / audio duration, and the ratio against
+  plain faster-whisper transcribing the same two channels offline (its own VAD);
+- --realtime latency: end of speech -> final text (p50, p95), onset -> first partial (p50);
+- streaming WER against offline WER of the same model on the same audio;
+- peak RSS of the analyze process.
+
+Prints one line per figure; --json OUT writes them too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests import speech  # noqa: E402
+
+# A delivery complaint, about two minutes when spoken: long and short turns on both sides.
+SCRIPT = [
+    ("agent", "Good morning, thank you for calling Parcel Express, this is Jordan speaking. How can I help?"),
+    (
+        "customer",
+        "Hi. I ordered a birthday present for my daughter two weeks ago and it still has not "
+        "arrived. The tracking page has said out for delivery for five days now.",
+    ),
+    ("agent", "I am sorry to hear that. Could you give me the tracking number so I can have a look?"),
+    ("customer", "Yes, it is in the email. It starts with P X and then four four seven nine two."),
+    (
+        "agent",
+        "Thank you. I can see the parcel left our depot on Monday, but the driver marked it as "
+        "undeliverable because the address label was damaged.",
+    ),
+    (
+        "customer",
+        "Undeliverable? Nobody called me and nobody left a card. Her birthday is on Saturday "
+        "and I am really worried it will not come in time.",
+    ),
+    (
+        "agent",
+        "I understand, that is stressful with the birthday so close. Let me check what we can do before Saturday.",
+    ),
+    ("customer", "Thank you. I just want it to arrive, I do not care how."),
+    (
+        "agent",
+        "The parcel is back at the depot in Riverside. I can reprint the label with your address "
+        "and put it on tomorrow morning's van, so it reaches you on Friday.",
+    ),
+    ("customer", "Friday would be fine. Will somebody call me if there is another problem?"),
+    (
+        "agent",
+        "Yes. I will add your phone number to the delivery, and the driver will call you thirty "
+        "minutes before arrival.",
+    ),
+    ("customer", "Okay, that sounds good. Thank you for sorting it out."),
+    (
+        "agent",
+        "You are welcome. I hope your daughter has a wonderful birthday. Is there anything else I can help with today?",
+    ),
+    ("customer", "No, that is everything. Have a nice day."),
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run_analyze(wav: Path, out: Path, realtime: bool) -> tuple[dict, float]:
+    """Run the real CLI in a child process; return its report and peak RSS (MB)."""
+    args = [sys.executable, "-m", "companion", "analyze", str(wav), "--json", str(out)]
+    if realtime:
+        args.append("--realtime")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(args, cwd=ROOT, check=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return json.loads(out.read_text()), max(before, peak) / 1024
+
+
+def offline(wav: Path) -> tuple[dict[str, str], float]:
+    """Plain faster-whisper, the way a batch tool would run it, on both channels."""
+    from faster_whisper.audio import decode_audio
+
+    from companion.asr.model import ModelSettings, load_model
+
+    settings = ModelSettings()
+    model = load_model(settings)
+    start = time.perf_counter()
+    left, right = decode_audio(str(wav), split_stereo=True)
+    texts = {}
+    for speaker, audio in (("agent", left), ("customer", right)):
+        segments, _ = model.transcribe(audio, language="en", beam_size=settings.beam_size, vad_filter=True)
+        texts[speaker] = " ".join(s.text.strip() for s in segments)
+    return texts, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--call", type=Path, help="a stereo call WAV (agent left); default: our own script")
+    parser.add_argument("--truth", type=Path, help="turns of --call, for WER")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args()
+
+    if args.call:
+        wav = args.call
+        turns = json.loads(args.truth.read_text())["turns"] if args.truth else []
+    else:
+        wav, timed = speech.synthesize_call(SCRIPT)
+        turns = [{"speaker": t.speaker, "text": t.text, "start": t.start, "end": t.end} for t in timed]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fast, rss_fast = run_analyze(wav, Path(tmp, "fast.json"), realtime=False)
+        live, rss_live = run_analyze(wav, Path(tmp, "live.json"), realtime=True)
+    offline_texts, offline_s = offline(wav)
+
+    audio_s = fast["duration"]
+    figures: dict[str, float | str] = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {subprocess.getoutput('nproc')} cores, Python {platform.python_version()}",
+        "audio_s": audio_s,
+        "analyze_rtf": fast["timings"]["wall_s"] / audio_s,
+        "offline_rtf": offline_s / audio_s,
+        "analyze_vs_offline": fast["timings"]["wall_s"] / offline_s,
+    }
+    finals = [u["emitted"] - u["end"] for u in live["utterances"] if u["emitted"] is not None]
+    partials = [u["first_partial"] - u["start"] for u in live["utterances"] if u["first_partial"] is not None]
+    figures |= {
+        "final_latency_p50_s": statistics.median(finals),
+        "final_latency_p95_s": percentile(finals, 0.95),
+        "first_partial_p50_s": statistics.median(partials) if partials else float("nan"),
+        "utterances_with_partial": len(partials) / max(1, len(live["utterances"])),
+    }
+    if turns:
+        truth = {s: " ".join(t["text"] for t in turns if t["speaker"] == s) for s in ("agent", "customer")}
+        for name, report in (("streaming", fast), ("live", live)):
+            words = {
+                s: " ".join(u["text"] for u in report["utterances"] if u["speaker"] == s) for s in ("agent", "customer")
+            }
+            figures[f"{name}_wer"] = speech.word_error_rate(
+                truth["agent"] + " " + truth["customer"], words["agent"] + " " + words["customer"]
+            )
+        figures["offline_wer"] = speech.word_error_rate(
+            truth["agent"] + " " + truth["customer"], offline_texts["agent"] + " " + offline_texts["customer"]
+        )
+    figures["peak_rss_mb"] = max(rss_fast, rss_live)
+
+    for key, value in figures.items():
+        print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

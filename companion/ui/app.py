@@ -1,0 +1,85 @@
+"""Starting the window: the Qt application, resources, theme, and the scripted options.
+
+``--demo`` plays the bundled call; ``--screenshot PATH --quit-after S`` saves a
+PNG of the window after S seconds and exits 0, which works without a screen
+(the offscreen platform is chosen when there is no display).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WindowOptions:
+    demo: bool = False
+    call: bool = False  # start a live call at launch
+    screenshot: Path | None = None
+    quit_after: float | None = None
+    compact: bool | None = None
+    theme: str | None = None  # overrides the saved look for this run
+    audible: bool = True
+    settings_scope: tuple[str, str] | None = None  # (organisation, application), for tests
+    store_dir: Path | None = None  # the session store; None: the settings' choice or the data folder
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_window(options: WindowOptions) -> int:
+    """Open the window and run the event loop; returns the exit code."""
+    if options.screenshot is not None and not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from companion.ui import resources
+    from companion.ui.bridge import wait_for_warm_up
+    from companion.ui.main_window import MainWindow
+    from companion.ui.settings import Key, Settings
+    from companion.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Call Companion")
+    app.setOrganizationName("call-companion")
+    resources.load()
+    settings = Settings(*options.settings_scope) if options.settings_scope else Settings()
+    dark = apply_theme(app, options.theme or settings.text(Key.THEME))
+    window = MainWindow(settings, audible=options.audible and options.screenshot is None, dark=dark)
+    from companion.ui.sessions_entry import install_sessions
+    from companion.ui.store_location import store_dir
+
+    window.sessions = install_sessions(window, options.store_dir or store_dir(settings))
+    if options.compact is not None:
+        window.compact_action.setChecked(options.compact)
+    window.show()
+    if options.demo:
+        QTimer.singleShot(0, window.start_demo)
+    elif options.call:
+        QTimer.singleShot(0, window.start_call)
+    result = {"code": 0}
+    if options.quit_after is not None:
+
+        def finish() -> None:
+            if options.screenshot is not None:
+                options.screenshot.parent.mkdir(parents=True, exist_ok=True)
+                if not window.grab().save(str(options.screenshot)):
+                    print(f"call-companion: cannot write {options.screenshot}", file=sys.stderr)
+                    result["code"] = 2
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(int(options.quit_after * 1000), finish)
+    app.exec()
+    # Exiting while the model is still loading aborts inside CTranslate2: let the load finish.
+    wait_for_warm_up(timeout=60)
+    return result["code"]

@@ -1,0 +1,293 @@
+"""Replay of a stored call: the audio drives the fold of the stored events, so every panel shows that moment.
+
+The player's position is call time.  At each position the view folds the
+session's events up to it (``fold(events, t)``, the live view's own state) and
+shows the next step, the playbook, the mood and the alerts exactly as the agent
+had them, while the transcript highlights the line being heard and the chart
+and timeline move their cursor.  Clicking a line, the chart or the timeline
+seeks.  Notes are added at the player's position and kept in the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.analysis.state import CallState
+from companion.errors import StoreError
+from companion.events import Mood, SentimentPoint, StepDone
+from companion.store.db import SessionStore
+from companion.store.export import scorecard_html
+from companion.store.session_data import StoredSession, load_session
+from companion.ui.coaching import StepInfo
+from companion.ui.replay_moment import MomentIndex, alerts_on_screen, current_utterance
+from companion.ui.replay_player import ReplayPlayer
+from companion.ui.session_table import clock, local_date
+from companion.ui.widgets.alerts import FADE_MS, MAX_SHOWN, SHOW_MS, AlertStack
+from companion.ui.widgets.mood_reading import MoodReading
+from companion.ui.widgets.next_step import NextStepCard
+from companion.ui.widgets.notes_panel import NotesPanel
+from companion.ui.widgets.replay_chart import ReplayChart
+from companion.ui.widgets.replay_transcript import ReplayTranscript
+from companion.ui.widgets.steps_panel import StepsPanel
+from companion.ui.widgets.timeline import Timeline
+from companion.ui.widgets.transport import SKIP_S, Transport
+
+log = logging.getLogger(__name__)
+
+SIDE_WIDTH = 300
+ALERT_SHOWN_S = (SHOW_MS + FADE_MS) / 1000  # how long the live window keeps a notice up
+NOTES_WIDTH = 340
+REPLAY_ALERT_MS = 1_000_000_000  # alerts stay while the fold says they are recent, not on a timer
+
+
+def replay_steps(playbook_steps: Sequence[tuple[str, str]], catalogue: Sequence[StepInfo]) -> list[StepInfo]:
+    """The steps of the playbook the call was coached with, with today's guidance where ids match."""
+    known = {s.id: s for s in catalogue}
+    steps = []
+    for step_id, title in playbook_steps:
+        info = known.get(step_id)
+        steps.append(StepInfo(step_id, title, info.guidance if info else "", info.example if info else ""))
+    return steps or list(catalogue)
+
+
+class ReplayView(QWidget):
+    """One stored session, replayed in sync; ``load`` it, then play or seek."""
+
+    back_requested = Signal()
+    moment_shown = Signal(float)
+
+    def __init__(self, catalogue: Sequence[StepInfo] = (), redact: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ReplayView")
+        self.catalogue = list(catalogue)
+        self.redact = redact
+        self.store: SessionStore | None = None
+        self.session: StoredSession | None = None
+        self.steps: list[StepInfo] = []
+        self.moments = MomentIndex(())
+        self.state = CallState()
+        self.position = 0.0
+        self._starts: list[float] = []  # utterance starts, in the transcript's order
+
+        self.player = ReplayPlayer(self)
+        self.title = QLabel()
+        self.title.setObjectName("ReplayTitle")
+        self.title.setWordWrap(True)
+        self.banner = QLabel()
+        self.banner.setObjectName("ErrorBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.transport = Transport()
+        self.timeline = Timeline()
+        self.next_step = NextStepCard()
+        self.mood = MoodReading()
+        self.steps_panel = StepsPanel()
+        self.alerts = AlertStack(REPLAY_ALERT_MS)
+        self.alerts.setFixedHeight(110)
+        self.transcript = ReplayTranscript()
+        self.chart = ReplayChart()
+        self.chart.setMinimumHeight(180)
+        self.notes = NotesPanel()
+        self.scorecard = QTextBrowser()
+        self.scorecard.setObjectName("Scorecard")
+        self._alerts_shown: tuple = ()
+
+        left = QVBoxLayout()
+        left.addWidget(self.next_step, 1)
+        left.addWidget(self.mood)
+        side = QWidget()
+        side.setFixedWidth(SIDE_WIDTH)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.steps_panel)
+        side_layout.addWidget(self.alerts)
+        top = QHBoxLayout()
+        top.addLayout(left, 1)
+        top.addWidget(side)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.transcript)
+        lower.addWidget(self.chart)
+        lower.setSizes([480, 420])
+        lower.setChildrenCollapsible(False)
+        moment = QWidget()
+        moment_layout = QVBoxLayout(moment)
+        moment_layout.setContentsMargins(0, 0, 0, 0)
+        moment_layout.addLayout(top)
+        moment_layout.addWidget(lower, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.notes, "Notes")
+        self.tabs.addTab(self.scorecard, "Scorecard")
+        self.tabs.setMinimumWidth(NOTES_WIDTH)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(moment)
+        body.addWidget(self.tabs)
+        body.setSizes([900, NOTES_WIDTH])
+        body.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.transport)
+        layout.addWidget(self.timeline)
+        layout.addWidget(body, 1)
+
+        self.player.position_changed.connect(self.show_moment)
+        self.player.playing_changed.connect(self.transport.set_playing)
+        self.player.error.connect(self.show_problem)
+        self.transport.play_toggled.connect(self.player.toggle)
+        self.transport.skip_requested.connect(self.player.skip)
+        self.transport.speed_changed.connect(self.player.set_rate)
+        self.transport.seek_requested.connect(self.seek)
+        for widget in (self.transcript, self.chart, self.timeline, self.notes):
+            widget.seek_requested.connect(self.seek)
+        self.notes.note_requested.connect(self.add_note)
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (
+            ("Space", self.player.toggle),
+            ("Left", lambda: self.player.skip(-SKIP_S)),
+            ("Right", lambda: self.player.skip(SKIP_S)),
+            ("Escape", self.back_requested.emit),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(ctx)
+            shortcut.activated.connect(slot)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self, store: SessionStore, session_id: int) -> bool:
+        """Open a session for replay; False (with the reason shown) when it cannot be read."""
+        self.player.stop()
+        try:
+            session = load_session(store, session_id, redact=self.redact)
+        except StoreError as exc:
+            self.show_problem(str(exc))
+            return False
+        self.store, self.session = store, session
+        s = session.summary
+        self.banner.hide()
+        who = f" · agent {s.agent}" if s.agent else ""
+        self.title.setText(
+            f"<b>{s.title or 'Call'}</b> · {local_date(s.started_at)} · {clock(s.duration)}{who}"
+            + (f"<br><i>{s.note}</i>" if s.note else "")
+        )
+        self.steps = replay_steps(s.playbook_steps, self.catalogue)
+        self.steps_panel.set_steps(self.steps)
+        self.moments = MomentIndex(session.events)
+        self.transcript.set_utterances(session.utterances)
+        self._starts = [u.start for u in self.transcript.utterances]
+        self.chart.show_call(session.events, s.duration, {step.id: step.title for step in self.steps})
+        self.timeline.set_call(session.events, s.duration)
+        self._show_notes()
+        self.transport.set_duration(s.duration)
+        audio = s.audio if s.audio is not None and s.audio.exists() else None
+        self.player.load(audio, s.duration)
+        if audio is None:
+            self.show_problem("This call has no stored audio: the replay runs silently on the transcript.")
+        self._alerts_shown = ()
+        self.show_moment(0.0)
+        return True
+
+    def close_session(self) -> None:
+        self.player.stop()
+        self.player.load(None, 0.0)
+        self.session = None
+
+    # -- the moment -----------------------------------------------------------------------------
+
+    def seek(self, t: float) -> None:
+        self.player.seek(t)
+
+    def show_moment(self, t: float) -> None:
+        """Draw the call as it was at call time ``t``."""
+        self.position = t
+        self.transport.set_position(t)
+        self.timeline.set_position(t)
+        self.chart.set_cursor(t)
+        self.notes.set_moment(t)
+        self.transcript.highlight(current_utterance(self._starts, t))
+        state, changed = self.moments.state_at(t)
+        if changed:
+            self.state = state
+            self._show_state(state)
+        self._show_alerts(alerts_on_screen(state.alerts, t, ALERT_SHOWN_S, MAX_SHOWN))
+        self.moment_shown.emit(t)
+
+    def _show_state(self, state: CallState) -> None:
+        # The playbook panel: ticks as the agent had them, the next step marked.
+        self.steps_panel.reset()
+        for tick in state.steps_done:
+            self.steps_panel.mark_done(StepDone(tick.t, tick.step, tick.utterance, tick.evidence))
+        next_id = state.next_step or (self.steps[0].id if self.steps else None)
+        if next_id is not None:
+            self.steps_panel.mark_next(next_id)
+            self.next_step.show_step(self._step(next_id), state.next_reason)
+        self.mood.clear_call()
+        if state.customer_smoothed is not None:
+            self.mood.add_mood(Mood(state.t, "escalated" if state.escalated else "calmed", state.customer_smoothed))
+            smoothed = state.customer_smoothed
+            self.mood.add_point(SentimentPoint(state.t, "customer", smoothed, smoothed, 0, state.customer_trend))
+
+    def _show_alerts(self, alerts: tuple) -> None:
+        # Notices are rebuilt only when the set changes: playback moves the moment 20 times a second.
+        if alerts != self._alerts_shown:
+            self._alerts_shown = alerts
+            self.alerts.clear_call()
+            for alert in alerts:
+                # Shown now, not on the next pass of the event loop: a screenshot or a paused replay shows it.
+                self.alerts.add_alert(alert).show()
+
+    def _step(self, step_id: str) -> StepInfo:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        return StepInfo(step_id, step_id.replace("-", " ").capitalize())
+
+    # -- notes and scorecard ---------------------------------------------------------------------
+
+    def add_note(self, kind: str, author: str, text: str) -> bool:
+        """Keep a note at the player's position; it shows on the timeline, the chart and the scorecard."""
+        if self.store is None or self.session is None:
+            return False
+        try:
+            self.store.add_note(self.session.summary.id, round(self.position, 2), author, text, kind)
+            self.session = load_session(self.store, self.session.summary.id, redact=self.redact)
+        except StoreError as exc:
+            self.notes.show_problem(str(exc))
+            return False
+        self._show_notes()
+        return True
+
+    def _show_notes(self) -> None:
+        if self.session is None:
+            return
+        notes = self.session.notes
+        self.notes.set_notes(notes)
+        self.timeline.set_notes(notes)
+        self.chart.set_notes(notes)
+        self.scorecard.setHtml(scorecard_html(self.session))
+
+    def show_problem(self, text: str) -> None:
+        self.banner.setText(f"⚠  {text}")
+        self.banner.show()
+
+    def set_dark(self, dark: bool) -> None:
+        self.transcript.set_dark(dark)
+        self.chart.set_dark(dark)
+
+    @property
+    def audio_path(self) -> Path | None:
+        return self.session.summary.audio if self.session is not None else None

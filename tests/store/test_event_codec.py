@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from companion.errors import StoreError
+from companion.events import CallEnded, EngineError, Level, Mood
+from companion.store import event_codec
+from tests.store.calls import internet_outage_events, words_event
+
+
+def test_every_event_type_round_trips() -> None:
+    events = [
+        *internet_outage_events(),
+        words_event(),
+        Level(1.0, "customer", -31.5),
+        Mood(12.0, "escalated", -0.5, 2),
+        EngineError(3.0, "the microphone vanished", fatal=True),
+    ]
+    kinds = {type(e).__name__ for e in events}
+    assert kinds == set(event_codec.EVENT_TYPES)  # the test covers the whole vocabulary
+    for event in events:
+        assert event_codec.decode(*event_codec.encode(event)) == event
+
+
+def test_old_and_new_fields_are_tolerated() -> None:
+    # An event stored before a field existed takes the default; a field from a newer app is ignored.
+    assert event_codec.decode("CallEnded", '{"t": 4.0}') == CallEnded(4.0, "end")
+    assert event_codec.decode("CallEnded", '{"t": 4.0, "reason": "stopped", "later": 1}') == CallEnded(4.0, "stopped")
+
+
+@pytest.mark.parametrize(
+    ("type_name", "text", "message"),
+    [
+        ("Teleport", "{}", "unknown event type"),
+        ("CallEnded", "not json", "not valid JSON"),
+        ("CallEnded", "[1]", "not a JSON object"),
+        ("Utterance", '{"id": 1}', "malformed"),
+    ],
+)
+def test_bad_rows_give_clear_errors(type_name: str, text: str, message: str) -> None:
+    with pytest.raises(StoreError, match=message):
+        event_codec.decode(type_name, text)

@@ -1,0 +1,255 @@
+"""Each widget fed recorded event values: what an agent sees at a glance."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from companion.events import Alert, Level, Partial, SentimentPoint, StepDone, Utterance
+from companion.ui.live_view import LiveView
+from companion.ui.widgets.alerts import AlertStack
+from companion.ui.widgets.call_stats import CallStats, fmt_clock
+from companion.ui.widgets.level_meter import LevelMeter
+from companion.ui.widgets.mood_reading import MoodReading
+from companion.ui.widgets.next_step import NextStepCard
+from companion.ui.widgets.sentiment_chart import SentimentChart, mood_word
+from companion.ui.widgets.steps_panel import StepsPanel
+from companion.ui.widgets.transcript import TranscriptView
+from tests.ui.recorded import STEPS, recorded_call
+
+
+def _utterance(i: int, speaker: str = "agent", text: str = "") -> Utterance:
+    return Utterance(i, speaker, i * 2.0, i * 2.0 + 1.5, text or f"line {i} " + "words " * 12, i, i * 2.0 + 1.8)
+
+
+def test_provisional_text_is_shown_then_replaced_by_the_final(qtbot: QtBot, ui_resources: None) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.add_utterance(_utterance(0, "agent", "Good morning, how can I help?"))
+    view.add_partial(Partial(3.0, "customer", 0, 2.5, "I was charged"))
+    assert "I was charged …" in view.toPlainText()
+    view.add_partial(Partial(3.5, "customer", 0, 2.5, "I was charged twice"))
+    text = view.toPlainText()
+    assert "I was charged twice …" in text and "I was charged …" not in text
+    view.add_utterance(Utterance(1, "customer", 2.5, 4.0, "I was charged twice for May.", 0, 4.2))
+    lines = view.toPlainText().splitlines()
+    assert lines == [
+        "0:00  Agent: Good morning, how can I help?",
+        "0:02  Customer: I was charged twice for May.",
+    ]
+    assert view.partials == {}
+
+
+def test_provisional_text_that_never_becomes_final_is_dropped(qtbot: QtBot, ui_resources: None) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    # Whisper heard no words in segment 3 at the end: no final comes for its partial.
+    view.add_partial(Partial(3.0, "customer", 3, 2.5, "mm"))
+    view.add_partial(Partial(5.0, "customer", 4, 4.5, "the bill"))
+    assert "mm …" in view.toPlainText(), "a later segment may start before the earlier final arrives"
+    view.add_utterance(Utterance(0, "customer", 4.5, 6.0, "The bill is wrong.", 4, 6.2))
+    assert "mm" not in view.toPlainText() and view.partials == {}
+    view.add_partial(Partial(9.0, "agent", 7, 8.5, "so"))
+    view.end_call()
+    assert view.toPlainText() == "0:04  Customer: The bill is wrong." and view.partials == {}
+
+
+def test_provisional_text_is_drawn_in_grey_italics(qtbot: QtBot, ui_resources: None) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.add_utterance(_utterance(0, "agent", "Hello."))
+    view.add_partial(Partial(3.0, "customer", 0, 2.5, "still talking"))
+    body = next(f for f in _fragments(view.document().lastBlock()) if "still talking" in f.text())
+    assert body.charFormat().fontItalic()
+    final_body = next(f for f in _fragments(view.document().firstBlock()) if "Hello." in f.text())
+    assert not final_body.charFormat().fontItalic()
+
+
+def _fragments(block):  # type: ignore[no-untyped-def]
+    it = block.begin()
+    while not it.atEnd():
+        yield it.fragment()
+        it += 1
+
+
+def test_speakers_are_told_apart_by_name_and_colour(qtbot: QtBot, ui_resources: None) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.add_utterance(_utterance(0, "agent", "Hello."))
+    view.add_utterance(_utterance(1, "customer", "Hi."))
+    names = {}
+    for block_no in range(2):
+        block = view.document().findBlockByNumber(block_no)
+        name = next(f for f in _fragments(block) if f.text().endswith(": "))
+        names[name.text()] = name.charFormat().foreground().color().name()
+    assert set(names) == {"Agent: ", "Customer: "}
+    assert names["Agent: "] != names["Customer: "]
+
+
+def test_transcript_follows_the_call_only_while_at_the_bottom(qtbot: QtBot, ui_resources: None) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.resize(400, 200)
+    view.show()
+    for i in range(40):
+        view.add_utterance(_utterance(i))
+    bar = view.verticalScrollBar()
+    assert bar.maximum() > 0
+    assert bar.value() == bar.maximum(), "a view at the bottom follows new lines"
+    bar.setValue(bar.maximum() // 3)  # the agent scrolls up to reread
+    kept = bar.value()
+    for i in range(40, 50):
+        view.add_utterance(_utterance(i))
+        view.add_partial(Partial(i * 2.0, "customer", i, i * 2.0, "more words coming"))
+    assert bar.value() == kept, "new text must not yank the view back down"
+    bar.setValue(bar.maximum())
+    view.add_utterance(_utterance(50))
+    assert bar.value() == bar.maximum()
+
+
+def test_steps_panel_ticks_done_steps_with_evidence_on_hover(qtbot: QtBot, ui_resources: None) -> None:
+    panel = StepsPanel()
+    qtbot.addWidget(panel)
+    panel.set_steps(STEPS)
+    panel.mark_done(StepDone(75.0, "empathize", 3, "that sounds really frustrating"))
+    panel.mark_next("assess")
+    row = panel.rows["empathize"]
+    assert row.text().startswith("✔") and row.property("state") == "done"
+    assert "1:15" in row.toolTip() and "that sounds really frustrating" in row.toolTip()
+    assert panel.rows["assess"].property("state") == "next"
+    assert panel.rows["assess"].text().startswith("➜")
+    assert panel.rows["listen"].property("state") == "pending"
+    panel.mark_next("resolve")
+    assert panel.rows["assess"].property("state") == "pending"
+
+
+def test_next_step_card_shows_title_guidance_and_one_example(qtbot: QtBot, ui_resources: None) -> None:
+    card = NextStepCard()
+    qtbot.addWidget(card)
+    card.show()
+    card.show_step(STEPS[1], "the customer escalated again")
+    assert card.title.text() == "Empathize"
+    assert card.guidance.text() == "Name the feeling before any fix."
+    assert card.example.text() == "“I can hear how frustrating this is.”"
+    assert card.reason.isVisible() and "escalated" in card.reason.text()
+    # The title is the largest text in the window: readable at arm's length.
+    assert card.title.fontInfo().pixelSize() >= 28
+    assert card.title.fontInfo().pixelSize() > card.guidance.fontInfo().pixelSize() >= 16
+
+
+def test_sentiment_chart_draws_the_customer_line_and_markers(qtbot: QtBot, ui_resources: None) -> None:
+    chart = SentimentChart()
+    qtbot.addWidget(chart)
+    chart.add_point(SentimentPoint(5.0, "customer", -0.6, -0.6, 0))
+    chart.add_point(SentimentPoint(6.0, "customer", -0.9, -0.65, None))  # live reading: not on the line
+    chart.add_point(SentimentPoint(7.0, "agent", 0.5, 0.5, 1))  # the agent's line is not drawn
+    chart.add_point(SentimentPoint(70.0, "customer", 0.4, 0.1, 2))
+    chart.add_step(StepDone(20.0, "empathize", 1, "i understand"))
+    chart.add_alert(Alert(10.0, "trigger-words", "policy", 1))
+    assert chart.line.count() == 2
+    assert chart.latest is not None and chart.latest.t == 70.0
+    assert chart.steps.count() == 1 and chart.steps.at(0).x() == 20.0
+    assert chart.step_labels == ["empathize at 0:20: “i understand”"]
+    assert chart.alerts.count() == 1 and chart.alerts.at(0).x() == 10.0
+    assert chart.axis_x.max() >= 75.0, "the time axis grows with the call"
+    assert [mood_word(v) for v in (-0.5, 0.0, 0.5)] == ["negative", "neutral", "positive"]
+
+
+def test_mood_reading_says_how_the_customer_feels_now(qtbot: QtBot, ui_resources: None) -> None:
+    mood = MoodReading()
+    qtbot.addWidget(mood)
+    mood.add_point(SentimentPoint(5.0, "customer", -0.8, -0.6, 0, -0.4))
+    assert mood.property("mood") == "negative" and "Upset" in mood.text() and "worsening" in mood.text()
+    mood.add_point(SentimentPoint(9.0, "customer", 0.7, 0.3, 1, 0.5))
+    assert mood.property("mood") == "positive" and "calming" in mood.text()
+
+
+def test_alerts_are_notices_that_fade_on_their_own(qtbot: QtBot, ui_resources: None) -> None:
+    stack = AlertStack(show_ms=30)
+    qtbot.addWidget(stack)
+    stack.show()
+    stack.add_alert(Alert(12.0, "trigger-words", '"calm down" tends to inflame', 2))
+    assert len(stack.shown()) == 1
+    titles = [label.text() for label in stack.shown()[0].findChildren(QLabel)]
+    assert "⚠  Trigger words" in titles and '"calm down" tends to inflame' in titles
+    qtbot.waitUntil(lambda: not stack.shown(), timeout=5000)
+    assert len(stack.history) == 1
+
+
+def test_alert_stack_keeps_only_the_newest_few(qtbot: QtBot, ui_resources: None) -> None:
+    stack = AlertStack()
+    qtbot.addWidget(stack)
+    for i in range(5):
+        stack.add_alert(Alert(float(i), "dead-air", f"silence {i}"))
+    shown = stack.shown()
+    assert len(shown) == 3
+    assert shown[0].alert.text == "silence 4"
+
+
+def test_call_stats_timer_talk_ratio_levels_and_recording(qtbot: QtBot, ui_resources: None) -> None:
+    stats = CallStats()
+    qtbot.addWidget(stats)
+    stats.set_recording(True)
+    assert "RECORDING" in stats.recording.text() and stats.recording.property("active") == "true"
+    stats.add_utterance(Utterance(0, "agent", 0.0, 30.0, "a"))
+    stats.add_utterance(Utterance(1, "customer", 31.0, 41.0, "b"))
+    assert stats.ratio.value() == 75 and stats.ratio_caption.text() == "TALK  agent 75% · customer 25%"
+    stats.add_level(Level(125.0, "customer", -20.0))
+    assert stats.timer.text() == "02:05"
+    assert stats.meters["customer"].db == -20.0
+    assert fmt_clock(3725) == "1:02:05"
+    stats.set_recording(False)
+    assert stats.recording.property("active") == "false"
+
+
+def test_level_meter_maps_dbfs_to_its_bar(qtbot: QtBot, ui_resources: None) -> None:
+    meter = LevelMeter("Agent")
+    qtbot.addWidget(meter)
+    meter.set_level(-30.0)
+    assert abs(meter.fraction() - 0.5) < 1e-9
+    meter.set_level(-120.0)
+    assert meter.fraction() == 0.0 and meter.peak > meter.db, "the peak falls slowly"
+    assert not meter.grab().isNull()
+
+
+def test_live_view_draws_a_recorded_call(qtbot: QtBot, ui_resources: None) -> None:
+    view = LiveView(STEPS)
+    qtbot.addWidget(view)
+    view.apply_all(recorded_call())
+    assert view.next_step.title.text() == "Resolve"
+    assert view.steps_panel.state("empathize") == "done" and view.steps_panel.state("assess") == "done"
+    assert view.steps_panel.state("resolve") == "next"
+    rows = view.steps_panel.findChildren(QLabel, "StepRow")
+    assert len([r for r in rows if not r.isHidden()]) == len(STEPS), "a new call does not duplicate the rows"
+    assert len(view.transcript.finals) == 6 and view.transcript.partials == {}
+    assert view.chart.line.count() == 3 and view.chart.alerts.count() == 1
+    assert view.mood.property("mood") == "positive"
+    assert view.alerts.history[0].kind == "trigger-words"
+    assert view.stats.recording.property("active") == "false"
+    assert view.stats.timer.text() == "00:25"
+
+
+def test_alerts_float_over_the_chart_corner(qtbot: QtBot, ui_resources: None) -> None:
+    view = LiveView(STEPS)
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    view.apply_all(recorded_call())
+    chart = view.chart.geometry().translated(view.chart.mapTo(view, view.chart.rect().topLeft()) - view.chart.pos())
+    qtbot.waitUntil(lambda: view.alerts.height() > 30, timeout=2000)
+    assert chart.contains(view.alerts.geometry().topRight() - QPoint(12, -12))
+    assert view.alerts.geometry().right() <= chart.right()
+
+
+def test_compact_mode_keeps_only_the_next_step_and_the_mood(qtbot: QtBot, ui_resources: None) -> None:
+    view = LiveView(STEPS)
+    qtbot.addWidget(view)
+    view.show()
+    view.apply_all(recorded_call())
+    view.set_compact(True)
+    assert view.next_step.isVisible() and view.mood.isVisible()
+    for hidden in (view.transcript, view.chart, view.steps_panel, view.stats, view.alerts):
+        assert not hidden.isVisible()
+    view.set_compact(False)
+    assert view.transcript.isVisible() and view.steps_panel.isVisible()
