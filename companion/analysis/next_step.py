@@ -148,11 +148,7 @@ class CallProgress:
             # The customer has settled while the agent worked on: the moment for empathy has passed
             # (or the agent's empathy was lost to the recogniser). Going on is better than nagging.
             moved_on = self.later_since_need and self.calm_since_need >= SETTLED_TURNS
-            if (
-                (moved_on or self.calm_since_need > SETTLED_TURNS)
-                and self.agent_since_need >= 1
-                and self.heard
-            ):
+            if (moved_on or self.calm_since_need > SETTLED_TURNS) and self.agent_since_need >= 1 and self.heard:
                 self.needs_empathy = False
                 self.upset_turns = 0
         if upset:

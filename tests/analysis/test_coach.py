@@ -43,9 +43,7 @@ def test_partials_give_one_live_reading_and_nothing_else(playbook: Playbook) -> 
     coach = Coach(playbook)
     coach.feed(Utterance(0, "agent", 0.0, 3.0, "Hello, how can I help?"))
     for i in range(5):
-        derived = coach.feed(
-            Partial(4.0 + i * 0.5, "customer", 1, 3.5, "Please calm down is what they told me")
-        )
+        derived = coach.feed(Partial(4.0 + i * 0.5, "customer", 1, 3.5, "Please calm down is what they told me"))
         assert len(derived) == 1
         (point,) = derived
         assert isinstance(point, SentimentPoint) and point.utterance is None
