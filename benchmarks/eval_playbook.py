@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from companion.analysis.coach import Coach
+from companion.analysis.coach import Coach, coach_for
 from companion.analysis.labelled_calls import Score, Turn, as_transcript, read_call, score_report
 from companion.analysis.playbook import Playbook, load_playbook
 from companion.analysis.report import build_report
@@ -54,9 +54,7 @@ def with_keyword_steps(report: dict[str, Any]) -> dict[str, Any]:
     rows = []
     for u in report["utterances"]:
         text = u["text"].lower()
-        found = [
-            s for s, words in KEYWORDS.items() if u["speaker"] == "agent" and any(w in text for w in words)
-        ]
+        found = [s for s, words in KEYWORDS.items() if u["speaker"] == "agent" and any(w in text for w in words)]
         rows.append(u | {"steps": found})
     return report | {"utterances": rows}
 
@@ -86,7 +84,7 @@ def synthesize(callsynth: Path, call: Path, out: Path, phone: bool) -> list[Turn
 
 
 def run_audio(wav: Path, playbook: Playbook, vad: VadSettings) -> tuple[dict[str, Any], float, float]:
-    coach = TimedCoach(Coach(playbook))
+    coach = TimedCoach(coach_for(playbook))  # the playbook's words plus the voice cues, as analyze runs it
     settings = EngineSettings(model=ModelSettings(), vad=vad)
     pipeline = CallPipeline(FileSource(wav), settings, coach=coach)
     pipeline.run()
@@ -149,9 +147,7 @@ def main() -> int:
                     report, spent, wall = run_audio(wav, playbook, vad)
                     if args.keep:
                         args.keep.mkdir(parents=True, exist_ok=True)
-                        (args.keep / f"{set_name}-{call.stem}-{band}.json").write_text(
-                            json.dumps(report, indent=1)
-                        )
+                        (args.keep / f"{set_name}-{call.stem}-{band}.json").write_text(json.dumps(report, indent=1))
                     coach_s += spent
                     wall_s += wall
                     total.add(score_report(report, turns, f"{call.stem}/{band}"))

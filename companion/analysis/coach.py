@@ -115,12 +115,7 @@ class Coach:
         evidence = {e.step: e for e in self.matcher.match(u.text, opening=opening)}
         # A plan or a closing restates the fix already offered; it is not a new one.
         restates = "agree" in evidence or "thank" in evidence or self.progress.done("thank")
-        if (
-            "resolve" in evidence
-            and self.progress.done("resolve")
-            and restates
-            and not self.progress.rework_fix
-        ):
+        if "resolve" in evidence and self.progress.done("resolve") and restates and not self.progress.rework_fix:
             del evidence["resolve"]
         fix = evidence.get("resolve")
         offer = fix.quote if fix else self.spotter.fix_offer(u.text)

@@ -35,6 +35,10 @@ _REJECTION = re.compile(
     r"i (?:do not|don't) want)\b|\bnot (?:good enough|acceptable|what i)\b|\bthat is not enough\b",
     re.IGNORECASE,
 )
+# "Yes, that's right": the customer confirming a summary, even when the summary was lost to the recogniser.
+_CONFIRMS = re.compile(r"^\W*(?:yes|yeah|yep|correct|exactly|that's right|that is right)\b", re.IGNORECASE)
+_CONFIRM_WORDS = re.compile(r"\b(?:right|correct|exactly|that's it|that is it|spot on)\b", re.IGNORECASE)
+CONFIRM_MAX_WORDS = 8
 _STOP_WORDS = (
     "i me my you your we our the a an and or but to of in on at for with is are was were be been it this "
     "that have has had do does did not no so just still they them there what when about from as all very "
@@ -65,6 +69,7 @@ class CallProgress:
         self.customer_turns = 0
         self.customer_words = 0
         self.agent_turns = 0
+        self.agent_since_customer = 0
         self.turns_since_upset = 0  # customer turns since they first got upset
         self.upset_turns = 0  # upset customer turns since the agent last listened or empathised
         self.ever_upset = False
@@ -104,6 +109,7 @@ class CallProgress:
     def agent_said(self, text: str) -> None:
         del text  # the agent's words count through the steps they evidence
         self.agent_turns += 1
+        self.agent_since_customer += 1
         self.agent_since_need += 1
 
     def customer_said(self, text: str, score: float, line: float | None, escalated: bool) -> None:
@@ -142,11 +148,7 @@ class CallProgress:
             # The customer has settled while the agent worked on: the moment for empathy has passed
             # (or the agent's empathy was lost to the recogniser). Going on is better than nagging.
             moved_on = self.later_since_need and self.calm_since_need >= SETTLED_TURNS
-            if (
-                (moved_on or self.calm_since_need > SETTLED_TURNS)
-                and self.agent_since_need >= 1
-                and self.heard
-            ):
+            if (moved_on or self.calm_since_need > SETTLED_TURNS) and self.agent_since_need >= 1 and self.heard:
                 self.needs_empathy = False
                 self.upset_turns = 0
         if upset:
@@ -155,6 +157,16 @@ class CallProgress:
             self.turns_since_upset += 1
         if self.upset_turns >= HEARD_VENTS or self.turns_since_upset >= HEARD_VENTS:
             self.heard = True  # they have told the story twice now
+        if (
+            not self.needs_empathy
+            and self.furthest < ORDER.index("affirm")
+            and self.agent_since_customer
+            and len(text.split()) <= CONFIRM_MAX_WORDS
+            and _CONFIRMS.search(text)
+            and _CONFIRM_WORDS.search(text)
+        ):
+            self.furthest = ORDER.index("affirm")  # they confirmed a summary: time for the fix
+        self.agent_since_customer = 0
         if (
             not self.needs_empathy
             and self.furthest in (ORDER.index("resolve"), ORDER.index("agree"))

@@ -116,11 +116,7 @@ def split_sentences(text: str) -> list[Sentence]:
         if not tokens:
             continue
         ends = part.rstrip()[-1:]
-        question = (
-            ends == "?"
-            or opens_question(tokens)
-            or (ends not in (".", "!") and tokens[0] in _QUESTION_OPENERS)
-        )
+        question = ends == "?" or opens_question(tokens) or (ends not in (".", "!") and tokens[0] in _QUESTION_OPENERS)
         out.append(Sentence(tuple(words), tuple(tokens), tuple(origin), question))
     return out
 

@@ -64,22 +64,16 @@ class PitfallSpotter:
                 cues = tuple(p for p in cues if not p.text.startswith("you "))
             quote = _first(cues, plain)
             if quote is not None:
-                found.append(
-                    Finding("trigger-words", f'"{quote}" tends to inflame: say what you can do', quote)
-                )
+                found.append(Finding("trigger-words", f'"{quote}" tends to inflame: say what you can do', quote))
             elif (jargon := _first(trigger.jargon, sentences)) is not None:
-                found.append(
-                    Finding("trigger-words", f'jargon "{jargon}": use the customer\'s words', jargon)
-                )
+                found.append(Finding("trigger-words", f'jargon "{jargon}": use the customer\'s words', jargon))
             sorries = len(_SORRY.findall(text))
             if sorries and not empathized:
                 self._sorry_run += sorries
             elif not sorries:
                 self._sorry_run = 0
             if trigger.sorry_repeats and self._sorry_run >= trigger.sorry_repeats and not found:
-                found.append(
-                    Finding("trigger-words", 'repeated "I\'m sorry": name their feeling instead', "sorry")
-                )
+                found.append(Finding("trigger-words", 'repeated "I\'m sorry": name their feeling instead', "sorry"))
                 self._sorry_run = 0
         negative = self.playbook.pitfall("agent-negativity")
         if negative is not None:
@@ -87,12 +81,8 @@ class PitfallSpotter:
             if quote is not None:
                 found.append(Finding("agent-negativity", f'"{quote}": stay warm and even', quote))
             elif agent_score <= AGENT_NEGATIVE and len(text.split()) >= MIN_WORDS:
-                found.append(
-                    Finding("agent-negativity", f"your tone reads negative ({agent_score:+.2f})", text[:60])
-                )
+                found.append(Finding("agent-negativity", f"your tone reads negative ({agent_score:+.2f})", text[:60]))
         return found
 
     def _mirrors(self, sentence: Sentence, steps: list[str]) -> bool:
-        return any(
-            p.find(sentence.index) is not None for step in steps for p in self.playbook.step(step).cues
-        )
+        return any(p.find(sentence.index) is not None for step in steps for p in self.playbook.step(step).cues)

@@ -43,9 +43,7 @@ def test_partials_give_one_live_reading_and_nothing_else(playbook: Playbook) -> 
     coach = Coach(playbook)
     coach.feed(Utterance(0, "agent", 0.0, 3.0, "Hello, how can I help?"))
     for i in range(5):
-        derived = coach.feed(
-            Partial(4.0 + i * 0.5, "customer", 1, 3.5, "Please calm down is what they told me")
-        )
+        derived = coach.feed(Partial(4.0 + i * 0.5, "customer", 1, 3.5, "Please calm down is what they told me"))
         assert len(derived) == 1
         (point,) = derived
         assert isinstance(point, SentimentPoint) and point.utterance is None
@@ -194,3 +192,20 @@ def test_a_broken_cue_object_does_not_stop_the_coaching(playbook: Playbook) -> N
 
     derived = Coach(playbook, Broken()).feed(Utterance(0, "customer", 0.0, 2.0, "Hello"))
     assert isinstance(derived[-1], NextStep)
+
+
+def test_a_confirmed_summary_moves_on_even_if_the_summary_was_misheard(playbook: Playbook) -> None:
+    events = run(
+        Coach(playbook),
+        script(
+            [
+                ("C", "Hi, I'd like to move my account to my new address."),
+                ("A", "What is the new address?"),
+                ("C", "Twelve Orchard Lane."),
+                ("A", "Moving to twelve or today on the fifteenth in that ride."),  # a garbled summary
+                ("C", "Yes, that's right."),
+            ]
+        ),
+    )
+    assert [t.step for t in of(StepDone, events)] == ["assess"]
+    assert of(NextStep, events)[-1].step == "resolve"

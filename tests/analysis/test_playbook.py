@@ -62,9 +62,7 @@ def write(tmp_path: Path, text: str) -> Path:
         ("- just\n- a list\n", 1, "must be a mapping"),
     ],
 )
-def test_malformed_playbooks_name_file_line_and_problem(
-    tmp_path: Path, text: str, line: int, problem: str
-) -> None:
+def test_malformed_playbooks_name_file_line_and_problem(tmp_path: Path, text: str, line: int, problem: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(PlaybookError) as caught:
         load_playbook(path)

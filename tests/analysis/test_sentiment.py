@@ -77,16 +77,12 @@ def test_unbelievable_from_a_caller_is_a_complaint(reader: SentimentReader) -> N
 
 
 def test_short_utterances_carry_less_evidence(reader: SentimentReader) -> None:
-    assert (
-        reader.read("fine", "customer").evidence
-        < reader.read("That is fine, thanks a lot.", "customer").evidence
-    )
+    assert reader.read("fine", "customer").evidence < reader.read("That is fine, thanks a lot.", "customer").evidence
 
 
 def test_apostrophes_from_the_recogniser_are_normalised(reader: SentimentReader) -> None:
     assert (
-        reader.read("I don’t care any more", "customer").score
-        == reader.read("I don't care any more", "customer").score
+        reader.read("I don’t care any more", "customer").score == reader.read("I don't care any more", "customer").score
     )
 
 

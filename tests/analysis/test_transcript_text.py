@@ -90,23 +90,17 @@ def test_analyze_scores_a_transcript(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert report["moods"][0]["kind"] == "escalated"
 
 
-def test_a_bad_playbook_is_reported_and_the_default_used(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_bad_playbook_is_reported_and_the_default_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     team = write(tmp_path, "steps:\n  - id: listen\n    title: a: b\n", "team.yaml")
     out = tmp_path / "out.json"
-    code = cli.main(
-        ["analyze", str(write(tmp_path, TRANSCRIPT)), "--playbook", str(team), "--json", str(out)]
-    )
+    code = cli.main(["analyze", str(write(tmp_path, TRANSCRIPT)), "--playbook", str(team), "--json", str(out)])
     assert code == 0
     err = capsys.readouterr().err
     assert f"{team}, line 3" in err and "using the default playbook" in err
     assert json.loads(out.read_text())["utterances"][2]["steps"] == ["listen"]
 
 
-def test_a_bad_transcript_line_exits_2_with_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_bad_transcript_line_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["analyze", str(write(tmp_path, "Agent: hi\nBob: hello\n"))]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "line 2" in err[0] and "Traceback" not in err[0]
