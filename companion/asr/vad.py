@@ -54,7 +54,9 @@ class SpeechProbability:
 class VadSettings:
     """How speech is cut into segments (one segment becomes one utterance)."""
 
-    threshold: float = 0.5
+    # 0.5 (Silero's default) clipped the first words of telephone-band speech and lost short
+    # replies; 0.3 let music on hold through. 0.4 keeps both (benchmarks/eval_playbook.py).
+    threshold: float = 0.4
     min_speech_s: float = 0.25  # shorter bursts (a cough, a click) are not speech
     min_silence_s: float = 0.45  # the pause that ends an utterance
     pad_s: float = 0.4  # audio kept either side of the speech (measured: 0.2 s clipped onsets, WER +0.03)
