@@ -81,6 +81,7 @@ class CallPipeline:
         self._wall_start = 0.0
         self._next_id = 0
         self._first_partial: dict[tuple[Speaker, int], float] = {}
+        self._finalised: set[tuple[Speaker, int]] = set()
         self._level_acc: dict[Speaker, list[float]] = {}
         self._audio_t = 0.0
         self._clock_anchor = (time.monotonic(), 0.0)
@@ -211,7 +212,9 @@ class CallPipeline:
         key = (request.speaker, request.segment)
         now = self._now()
         if request.kind == "partial":
-            if not result.text:
+            # A partial that finishes after its segment's final text would show stale
+            # provisional words under the final line: it is dropped.
+            if not result.text or key in self._finalised:
                 return
             self._first_partial.setdefault(key, now if now is not None else request.end)
             self._emit(
@@ -224,6 +227,7 @@ class CallPipeline:
                 )
             )
             return
+        self._finalised.add(key)
         if not result.text:
             return  # Whisper heard no words in what the VAD took for speech
         first = self._first_partial.pop(key, None)

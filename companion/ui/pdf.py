@@ -25,9 +25,12 @@ def _ensure_gui_application() -> None:
     headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    # Kept on the module: the application must outlive this call.
+    # Kept on the module: the application must outlive this call.  A full QApplication,
+    # not a QGuiApplication: a window opened later in the same process needs widgets.
+    from PySide6.QtWidgets import QApplication
+
     global _app
-    _app = QGuiApplication(sys.argv[:1])
+    _app = QApplication(sys.argv[:1])
 
 
 _app = None

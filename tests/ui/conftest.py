@@ -85,7 +85,7 @@ OUTAGE_CALL = [
 ]
 
 # Two lines, for tests that only need a call to exist (a window's call, an import).
-SHORT_CALL = [("agent", "Hello, this is Dana from Fibrelink."), ("customer", "Hi, my router keeps dropping.")]
+SHORT_CALL = [("agent", "Hello, this is Sam from Fibrelink."), ("customer", "Hi, my router keeps dropping.")]
 
 
 @dataclass

@@ -148,7 +148,7 @@ def test_importing_a_recording_shows_progress_and_can_be_cancelled(qtbot: QtBot,
     assert view.model.rowCount() == 1 and view.selected_session_id() == finished.args[0]
     assert _cell(view, 0, COL_TITLE) == wav.stem
     with SessionStore(tmp_path / "store") as store:
-        texts = " ".join(u.text for u in store.search("Dana"))
+        texts = " ".join(u.text for u in store.search("Sam"))
         summary = store.session(finished.args[0])
-    assert "dana" in texts.lower()
+    assert "sam" in texts.lower()
     assert summary.audio is not None and summary.audio.exists() and summary.playbook_steps

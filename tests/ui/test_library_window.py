@@ -47,7 +47,7 @@ def test_a_call_run_by_the_window_becomes_a_session(
     assert summary.audio is not None and summary.audio.stat().st_size > 1000
     assert isinstance(events[0], CallStarted)
     heard = " ".join(e.text for e in events if isinstance(e, Utterance)).lower()
-    assert "dana" in heard and "hello" in heard
+    assert "sam" in heard and "hello" in heard
     assert psutil.Process().net_connections(kind="inet") == []  # the call went nowhere
     # The live view saw the same utterances the store kept.
     assert [e for e in window.last_events if isinstance(e, Utterance)] == [
