@@ -12,6 +12,7 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -106,6 +107,11 @@ class SettingsDialog(QDialog):
         playbook_browse.clicked.connect(self._browse_playbook)
         self.theme = QComboBox()
         self.theme.addItems(list(THEMES))
+        self.agent_name = QLineEdit()
+        self.agent_name.setPlaceholderText("kept with each recorded call")
+        self.reviewer = QLineEdit()
+        self.reviewer.setPlaceholderText("the author of coaching notes")
+        self.redact = QCheckBox("Hide card numbers, SSNs, e-mails and phone numbers in stored calls")
 
         form = QFormLayout()
         form.addRow("Agent input", self.agent_device)
@@ -121,6 +127,9 @@ class SettingsDialog(QDialog):
         form.addRow("Speech model", _row(self.model, model_browse))
         form.addRow("Playbook file", _row(self.playbook, playbook_browse))
         form.addRow("Look", self.theme)
+        form.addRow("Agent name", self.agent_name)
+        form.addRow("Reviewer name", self.reviewer)
+        form.addRow("Privacy", self.redact)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -218,6 +227,9 @@ class SettingsDialog(QDialog):
         self.model.setCurrentText(self.settings.text(Key.MODEL) or "bundled")
         self.playbook.setText(self.settings.text(Key.PLAYBOOK))
         self.theme.setCurrentText(self.settings.text(Key.THEME) or "auto")
+        self.agent_name.setText(self.settings.text(Key.AGENT_NAME))
+        self.reviewer.setText(self.settings.text(Key.REVIEWER))
+        self.redact.setChecked(self.settings.flag(Key.REDACT))
 
     def save(self) -> None:
         self.settings.set(Key.AGENT_DEVICE, str(self.agent_device.currentData() or ""))
@@ -226,6 +238,9 @@ class SettingsDialog(QDialog):
         self.settings.set(Key.MODEL, self.model.currentText().strip() or "bundled")
         self.settings.set(Key.PLAYBOOK, self.playbook.text().strip())
         self.settings.set(Key.THEME, self.theme.currentText())
+        self.settings.set(Key.AGENT_NAME, self.agent_name.text().strip())
+        self.settings.set(Key.REVIEWER, self.reviewer.text().strip())
+        self.settings.set(Key.REDACT, self.redact.isChecked())
         self.settings.sync()
 
     def accept(self) -> None:

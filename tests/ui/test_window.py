@@ -84,7 +84,13 @@ def test_settings_dialog_saves_model_playbook_inputs_and_look(qtbot: QtBot, sett
     dialog.playbook.setText("/team/playbook.yaml")
     dialog.theme.setCurrentText("dark")
     dialog.agent_channel.setCurrentText("right")
+    assert dialog.redact.isChecked()  # redaction is on unless a user turns it off
+    dialog.agent_name.setText("Priya")
+    dialog.reviewer.setText("Team lead Sam")
+    dialog.redact.setChecked(False)
     dialog.accept()
+    assert settings.text(Key.AGENT_NAME) == "Priya" and settings.text(Key.REVIEWER) == "Team lead Sam"
+    assert settings.flag(Key.REDACT) is False
     assert settings.text(Key.MODEL) == "/opt/models/small.en"
     assert settings.text(Key.PLAYBOOK) == "/team/playbook.yaml"
     assert settings.text(Key.THEME) == "dark"
@@ -93,5 +99,6 @@ def test_settings_dialog_saves_model_playbook_inputs_and_look(qtbot: QtBot, sett
     qtbot.addWidget(reopened)
     assert reopened.model.currentText() == "/opt/models/small.en"
     assert reopened.theme.currentText() == "dark"
+    assert reopened.agent_name.text() == "Priya" and not reopened.redact.isChecked()
     # One stereo device: the channel map applies; two devices: it does not.
     assert reopened.agent_channel.isEnabled() == (reopened.customer_device.currentData() == "")
