@@ -20,10 +20,11 @@ class ModelSettings:
 
     name: str = BUNDLED
     compute_type: str = "int8"
-    # Two recognisers of one thread each: the two cores serve two speakers (or a
-    # final and a partial) at once, which beats one two-thread recogniser here.
+    # Two recognisers, so a final never queues behind a partial; two threads each, since
+    # partials pause while a final runs and the final then has both cores (measured:
+    # end-of-speech -> final text p50 0.93 s with one thread each, 0.80 s this way).
     workers: int = 2
-    cpu_threads: int = 1
+    cpu_threads: int = 2
     beam_size: int = 5  # for final text; partials use greedy decoding
     language: str = "en"
 

@@ -21,8 +21,9 @@ from companion.events import Speaker
 WINDOW_S = WINDOW / SAMPLE_RATE
 # Real audio kept after the last speech window; the rest of the pad is digital
 # silence (what Whisper pads with anyway).  Keeping this short lets the early
-# final start ~0.1 s after the speaker stops instead of waiting for a full pad.
-TAIL_WINDOWS = 3
+# final start 32 ms after the speaker stops instead of waiting for a full pad
+# (no change in WER on the benchmark call).
+TAIL_WINDOWS = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,7 +125,9 @@ class Transcriber:
         for key in list(self._prefinals):
             if key not in self._working:
                 return self._prefinals.pop(key)
-        if takes_partials:
+        # While a final is being recognised, provisional text waits: the final gets
+        # both cores, and it is what the agent is waiting for.
+        if takes_partials and not self._working:
             for speaker in list(self._partials):
                 request = self._partials.pop(speaker)
                 if (request.speaker, request.segment) not in self._closed:
