@@ -18,9 +18,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     window.add_argument("--compact", action="store_true", default=None, help="start in compact, always-on-top mode")
     window.add_argument("--theme", choices=("auto", "light", "dark"), help="the look for this run")
     window.add_argument("--mute", action="store_true", help="do not play the demo call aloud")
-    window.add_argument(
-        "--store-dir", type=Path, metavar="DIR", help="keep this run's calls in another session store"
-    )
+    window.add_argument("--store-dir", type=Path, metavar="DIR", help="keep this run's calls in another session store")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
