@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,13 +58,22 @@ def resolve_model(name: str) -> str:
     return str(path)
 
 
-@functools.lru_cache(maxsize=2)
+_loading = threading.Lock()
+
+
 def load_model(settings: ModelSettings):  # -> faster_whisper.WhisperModel
     """Load the model for CPU inference; a bad model setting is a ModelError, never a traceback.
 
-    Cached: a model is read from disk once per process and shared by every call,
-    since recognition runs on one worker at a time anyway.
+    Cached: a model is read from disk once per process and shared by every call.
+    Safe from any thread: a second caller waits for a load under way instead of
+    starting its own (the window preloads the model while a call may be starting).
     """
+    with _loading:
+        return _load(settings)
+
+
+@functools.lru_cache(maxsize=2)
+def _load(settings: ModelSettings):  # -> faster_whisper.WhisperModel
     from faster_whisper import WhisperModel
 
     target = resolve_model(settings.name)

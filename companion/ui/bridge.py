@@ -8,7 +8,6 @@ engine never touches a widget and the GUI thread never waits for the engine.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -59,32 +58,22 @@ class CallSession(QObject):
         super().__init__(parent)
         self.bridge = EngineBridge(self)
         self.pipeline = CallPipeline(source, settings, coach, [self.bridge, *extra_listeners])
-        self._thread: threading.Thread | None = None
 
+    # The pipeline owns its thread; a model still preloading is waited for inside
+    # load_model, so starting a call never loads the model twice.
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="call-pipeline", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        if _warming is not None:
-            _warming.join()  # one model load at a time: the cache is not shared while loading
-        # An error is kept in pipeline.error and shown by the window; the events are kept too.
-        with contextlib.suppress(CompanionError):
-            self.pipeline.run()
+        self.pipeline.start()
 
     def stop(self) -> None:
         """Ask the call to end; what was heard is still transcribed and reported."""
         self.pipeline.stop()
 
     def wait(self, timeout: float | None = None) -> bool:
-        if self._thread is None:
-            return True
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        return self.pipeline.wait(timeout)
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self.pipeline.running
 
     @property
     def error(self) -> CompanionError | None:
