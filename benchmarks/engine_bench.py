@@ -6,8 +6,14 @@ On one two-speaker call (our own ~2-minute script by default, or --call WAV with
 - analyze throughput: pipeline wall time / audio duration, and the ratio against
   plain faster-whisper transcribing the same two channels offline (its own VAD);
 - --realtime latency: end of speech -> final text (p50, p95), onset -> first partial (p50);
-- streaming WER against offline WER of the same model on the same audio;
+  and end of speech -> settled text (the line recognised again in context, p50, p95);
+- streaming WER against offline WER of the same model on the same audio: the analysed
+  file, the live call's first text (what shows within a second) and its settled text;
 - peak RSS of the analyze process.
+
+With --eval DIR (a folder of labelled ``calls/*.call`` and its ``callsynth.py``), the
+analysed-file and offline WER are also measured over every call there, wideband and
+telephone band, weighted by words: one 2-minute call is a small sample (a word is 0.004).
 
 Prints one line per figure; --json OUT writes them too.
 """
@@ -28,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from tests import speech  # noqa: E402
 
@@ -83,10 +90,13 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_analyze(wav: Path, out: Path, realtime: bool) -> tuple[dict, float]:
-    """Run the real CLI in a child process; return its report and peak RSS (MB)."""
+    """Run the real CLI in a child process (live: this script as the child, to see first texts too).
+
+    Returns the report and the child's peak RSS (MB).
+    """
     args = [sys.executable, "-m", "companion", "analyze", str(wav), "--json", str(out)]
     if realtime:
-        args.append("--realtime")
+        args = [sys.executable, __file__, "--live-child", str(wav), "--json", str(out)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     subprocess.run(args, cwd=ROOT, check=True)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -110,11 +120,66 @@ def offline(wav: Path) -> tuple[dict[str, str], float]:
     return texts, time.perf_counter() - start
 
 
+def live_child(wav: Path, out: Path) -> None:
+    """The live call, as ``analyze --realtime`` runs it, plus each line's first text and settle time."""
+    from companion.analysis.report import build_report
+    from companion.audio.files import FileSource
+    from companion.events import Revision, Utterance
+    from companion.pipeline import CallPipeline
+
+    pipeline = CallPipeline(FileSource(wav, realtime=True))
+    pipeline.run()
+    report = build_report(pipeline.events, wall_s=pipeline.wall_s, source=str(wav))
+    firsts = {e.id: e for e in pipeline.events if isinstance(e, Utterance)}
+    settled = {e.utterance: e.t for e in pipeline.events if isinstance(e, Revision)}
+    for u in report["utterances"]:
+        u["first_text"] = firsts[u["id"]].text
+        u["settled"] = settled.get(u["id"])
+    out.write_text(json.dumps(report))
+
+
+def eval_wer(eval_dir: Path) -> dict[str, float]:
+    """Analysed-file and offline WER over a labelled call set, both bands, weighted by words."""
+    from eval_playbook import synthesize
+
+    from companion.audio.files import FileSource
+    from companion.events import Utterance
+    from companion.pipeline import CallPipeline
+
+    errors = {"streaming": 0.0, "offline": 0.0}
+    words = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for call in sorted((eval_dir / "calls").glob("*.call")):
+            for band in ("wide", "phone"):
+                wav = Path(tmp, f"{call.stem}-{band}.wav")
+                turns = synthesize(eval_dir / "callsynth.py", call, wav, phone=band == "phone")
+                truth = " ".join(" ".join(t.text for t in turns if t.speaker == s) for s in ("agent", "customer"))
+                n = len(speech.normalise(truth).split())
+                events = CallPipeline(FileSource(wav)).run()
+                heard = " ".join(
+                    " ".join(e.text for e in events if isinstance(e, Utterance) and e.speaker == s)
+                    for s in ("agent", "customer")
+                )
+                texts, _ = offline(wav)
+                errors["streaming"] += speech.word_error_rate(truth, heard) * n
+                errors["offline"] += speech.word_error_rate(truth, texts["agent"] + " " + texts["customer"]) * n
+                words += n
+    return {
+        "eval_streaming_wer": errors["streaming"] / words,
+        "eval_offline_wer": errors["offline"] / words,
+        "eval_words": float(words),
+    }
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--live-child"]:
+        live_child(Path(sys.argv[2]), Path(sys.argv[4]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--call", type=Path, help="a stereo call WAV (agent left); default: our own script")
     parser.add_argument("--truth", type=Path, help="turns of --call, for WER")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--eval", type=Path, help="a labelled call set (calls/*.call + callsynth.py) for WER")
     args = parser.parse_args()
 
     if args.call:
@@ -140,17 +205,21 @@ def main() -> None:
     }
     finals = [u["emitted"] - u["end"] for u in live["utterances"] if u["emitted"] is not None]
     partials = [u["first_partial"] - u["start"] for u in live["utterances"] if u["first_partial"] is not None]
+    settles = [u["settled"] - u["end"] for u in live["utterances"] if u["settled"] is not None]
     figures |= {
         "final_latency_p50_s": statistics.median(finals),
         "final_latency_p95_s": percentile(finals, 0.95),
         "first_partial_p50_s": statistics.median(partials) if partials else float("nan"),
+        "settled_latency_p50_s": statistics.median(settles) if settles else float("nan"),
+        "settled_latency_p95_s": percentile(settles, 0.95) if settles else float("nan"),
         "utterances_with_partial": len(partials) / max(1, len(live["utterances"])),
     }
     if turns:
         truth = {s: " ".join(t["text"] for t in turns if t["speaker"] == s) for s in ("agent", "customer")}
-        for name, report in (("streaming", fast), ("live", live)):
+        runs = (("streaming", fast, "text"), ("live_first", live, "first_text"), ("live", live, "text"))
+        for name, report, field in runs:
             words = {
-                s: " ".join(u["text"] for u in report["utterances"] if u["speaker"] == s) for s in ("agent", "customer")
+                s: " ".join(u[field] for u in report["utterances"] if u["speaker"] == s) for s in ("agent", "customer")
             }
             figures[f"{name}_wer"] = speech.word_error_rate(
                 truth["agent"] + " " + truth["customer"], words["agent"] + " " + words["customer"]
@@ -159,6 +228,8 @@ def main() -> None:
             truth["agent"] + " " + truth["customer"], offline_texts["agent"] + " " + offline_texts["customer"]
         )
     figures["peak_rss_mb"] = max(rss_fast, rss_live)
+    if args.eval:
+        figures |= eval_wer(args.eval)
 
     for key, value in figures.items():
         print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")

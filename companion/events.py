@@ -94,6 +94,23 @@ class Utterance:
 
 
 @dataclass(frozen=True, slots=True)
+class Revision:
+    """Settled text of an earlier utterance, recognised again with the speaker's preceding lines.
+
+    A live call shows an utterance's first text within a second; this replaces it
+    a little later (every live utterance gets one, changed or not).  The coach has
+    already acted on the first text and does not act again: the revision is for
+    the transcript the call leaves behind.
+    """
+
+    t: float  # call time at which the settled text was produced
+    utterance: int
+    speaker: Speaker
+    text: str
+    words: tuple[Word, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Level:
     """Input loudness of one speaker's channel (RMS in dBFS) over a short block."""
 
@@ -181,6 +198,7 @@ Event: TypeAlias = (
     | SpeechStarted
     | Partial
     | Utterance
+    | Revision
     | Level
     | SentimentPoint
     | StepDone

@@ -8,6 +8,7 @@ the GUI thread).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -29,6 +30,7 @@ from companion.events import (
     Event,
     Level,
     Partial,
+    Revision,
     Speaker,
     SpeechStarted,
     Utterance,
@@ -55,6 +57,9 @@ class EngineSettings:
     partials: bool | None = None  # None: provisional text only when the source is real-time
     word_timestamps: bool = False
     level_every_s: float = 0.1
+    # Seconds of a speaker's earlier speech each line is recognised with (companion.asr.context).
+    # 20 s: 10 s gave half the gain, 16 s most of it (benchmarks/engine_bench.py).
+    context_s: float = 20.0
 
 
 class CallPipeline:
@@ -82,6 +87,7 @@ class CallPipeline:
         self._next_id = 0
         self._first_partial: dict[tuple[Speaker, int], float] = {}
         self._finalised: set[tuple[Speaker, int]] = set()
+        self._unsettled: dict[tuple[Speaker, int], Utterance] = {}
         self._level_acc: dict[Speaker, list[float]] = {}
         self._audio_t = 0.0
         self._clock_anchor = (time.monotonic(), 0.0)
@@ -152,7 +158,15 @@ class CallPipeline:
         self._segmenters: dict[Speaker, Segmenter] = {
             speaker: Segmenter(speaker, settings.vad, 0.5 if partials else None) for speaker, _ in self.source.channels
         }
-        transcriber = Transcriber(model, settings.model, self._on_recognised, settings.word_timestamps)
+        transcriber = Transcriber(
+            model,
+            settings.model,
+            self._on_recognised,
+            settings.word_timestamps,
+            context_s=settings.context_s,
+            settle_later=realtime,
+        )
+        self._transcriber = transcriber
         self._wall_start = time.monotonic()
         self._clock_anchor = (self._wall_start, 0.0)
         self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), realtime))
@@ -227,6 +241,9 @@ class CallPipeline:
                 )
             )
             return
+        if request.kind == "settle":
+            self._on_settled(result, now)
+            return
         self._finalised.add(key)
         if not result.text:
             return  # Whisper heard no words in what the VAD took for speech
@@ -244,6 +261,25 @@ class CallPipeline:
         )
         self._next_id += 1
         self._emit(utterance)
+        if self.source.realtime and self.settings.context_s > 0:
+            self._unsettled[key] = utterance
+            self._transcriber.submit(dataclasses.replace(request, kind="settle"))
+
+    def _on_settled(self, result: Recognised, now: float | None) -> None:
+        request = result.request
+        utterance = self._unsettled.pop((request.speaker, request.segment), None)
+        # Sent even when the words did not change: the line is settled either way.
+        if utterance is None or not result.text:
+            return
+        self._emit(
+            Revision(
+                round(now, 3) if now is not None else request.end,
+                utterance.id,
+                utterance.speaker,
+                result.text,
+                result.words,
+            )
+        )
 
     def feed_utterances(self, utterances: Sequence[Utterance], duration: float) -> list[Event]:
         """Run the coach over a transcript from elsewhere (no audio): the same fold, no recogniser."""

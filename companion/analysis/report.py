@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from companion.analysis.settled import settled_utterances
 from companion.events import (
     Alert,
     CallEnded,
@@ -39,7 +40,7 @@ def build_report(
         for speaker, name in started.channels:
             channels[speaker] = name
 
-    utterances = [e for e in events if isinstance(e, Utterance)]
+    utterances = settled_utterances(events)
     by_id: dict[int, dict[str, Any]] = {}
     rows: list[dict[str, Any]] = []
     for u in utterances:

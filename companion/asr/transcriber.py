@@ -6,6 +6,12 @@ the workers are busy, so when the machine falls behind it skips partials,
 never audio.  With two workers, one never takes partials: when a speaker
 stops, their final text starts at once instead of queueing behind someone's
 provisional text.  Workers wait on a condition variable, never in a sleep loop.
+
+Lines can be recognised with the speaker's earlier lines as context
+(companion.asr.context): more accurate, about twice the work.  Analysing a
+file, finals are recognised that way at once.  In a live call the plain text
+comes first, within a second, and a "settle" request recognises the line again
+in context when nothing more urgent is waiting; its text replaces the first.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from companion.asr.context import SpeakerContext, strip_prefix
 from companion.asr.model import ModelSettings
 from companion.asr.segmenter import SegmentAudio
 from companion.events import Speaker, Word
@@ -50,7 +57,14 @@ class Transcriber:
         settings: ModelSettings,
         on_result: Callable[[Recognised], None],
         word_timestamps: bool = False,
+        context_s: float = 0.0,
+        settle_later: bool = False,
     ) -> None:
+        """``context_s``: seconds of a speaker's earlier speech to recognise a line with (0: none).
+
+        ``settle_later``: finals are recognised plainly and settle requests redo them in
+        context (live); otherwise finals are recognised in context straight away.
+        """
         self._model = model
         self._settings = settings
         self._on_result = on_result
@@ -63,6 +77,12 @@ class Transcriber:
         self._closed: set[Key] = set()
         self._working: set[Key] = set()  # segments being recognised now (any kind but partial)
         self._speakers_in_final: set[Speaker] = set()
+        self._context_s = context_s
+        self._settle_later = settle_later
+        self._contexts: dict[Speaker, SpeakerContext] = {}
+        self._settles: deque[SegmentAudio] = deque()
+        self._speakers_settling: set[Speaker] = set()
+        self._first_pass: dict[Key, tuple[str, tuple[Word, ...]]] = {}
         self._busy = 0
         # Finals are released in the order their segments ended (the order they were
         # submitted), so a short reply recognised quickly never overtakes the long
@@ -96,14 +116,18 @@ class Transcriber:
                     del self._partials[request.speaker]
             elif request.kind == "prefinal":
                 self._prefinals[key] = request
+            elif request.kind == "settle":
+                self._settles.append(request)
             else:
                 self._partials[request.speaker] = request
             self._cond.notify_all()
 
     def drain(self) -> None:
-        """Block until every final request submitted so far has been recognised."""
+        """Block until every final and settle request submitted so far has been recognised."""
         with self._cond:
-            self._cond.wait_for(lambda: (not self._finals and not self._busy) or self._error is not None)
+            self._cond.wait_for(
+                lambda: (not self._finals and not self._settles and not self._busy) or self._error is not None
+            )
         if self._error is not None:
             raise self._error
 
@@ -132,6 +156,13 @@ class Transcriber:
                 request = self._partials.pop(speaker)
                 if (request.speaker, request.segment) not in self._closed:
                     return request
+        # Settling is the least urgent work: never while a final is under way or
+        # provisional text is waiting, one line per speaker at a time, in spoken order.
+        if not self._working and not self._partials:
+            for request in self._settles:
+                if request.speaker not in self._speakers_settling:
+                    self._settles.remove(request)
+                    return request
         return None
 
     def _run(self, takes_partials: bool) -> None:
@@ -141,7 +172,7 @@ class Transcriber:
 
                 def ready() -> bool:
                     nonlocal job
-                    if self._stopping and not self._finals:
+                    if self._stopping and not self._finals and not self._settles:
                         return True
                     job = self._next_job(takes_partials)
                     return job is not None
@@ -151,10 +182,12 @@ class Transcriber:
                     return
                 key = (job.speaker, job.segment)
                 self._busy += 1
-                if job.kind != "partial":
+                if job.kind in ("final", "prefinal"):
                     self._working.add(key)
                 if job.kind == "final":
                     self._speakers_in_final.add(job.speaker)
+                if job.kind == "settle":
+                    self._speakers_settling.add(job.speaker)
             try:
                 self._do(job)
             except BaseException as exc:  # surfaced to the pipeline by drain()
@@ -166,21 +199,31 @@ class Transcriber:
                 return
             finally:
                 with self._cond:
-                    if job.kind != "partial":  # a partial never marked its segment as in work
+                    if job.kind in ("final", "prefinal"):
                         self._working.discard(key)
                     if job.kind == "final":
                         self._speakers_in_final.discard(job.speaker)
+                    if job.kind == "settle":
+                        self._speakers_settling.discard(job.speaker)
             with self._cond:
                 self._busy -= 1
                 self._cond.notify_all()
 
     def _do(self, job: SegmentAudio) -> None:
         key = (job.speaker, job.segment)
+        if job.kind == "settle":
+            text, words = self._in_context(job)
+            self._on_result(Recognised(job, text, words))
+            return
         if job.kind == "final":
             with self._cond:
                 cached = self._cache.pop(key, None)
             if cached is not None and cached[0] == len(job.audio):
-                self._release(job, Recognised(job, cached[1], cached[2]))
+                self._finish_final(job, cached[1], cached[2])
+                return
+            if self._context_s > 0 and not self._settle_later:
+                text, words = self._in_context(job)
+                self._release(job, Recognised(job, text, words))
                 return
         text, words = self.recognise(job.audio, job.audio_t0, final=job.kind != "partial")
         if job.kind == "prefinal":
@@ -188,9 +231,38 @@ class Transcriber:
                 self._cache[key] = (len(job.audio), text, words)
             return
         if job.kind == "final":
-            self._release(job, Recognised(job, text, words))
+            self._finish_final(job, text, words)
         else:
             self._on_result(Recognised(job, text, words))
+
+    def _finish_final(self, job: SegmentAudio, text: str, words: tuple[Word, ...]) -> None:
+        if self._settle_later:
+            with self._cond:
+                self._first_pass[(job.speaker, job.segment)] = (text, words)
+        self._release(job, Recognised(job, text, words))
+
+    def _in_context(self, job: SegmentAudio) -> tuple[str, tuple[Word, ...]]:
+        """Recognise a line after the speaker's preceding lines, then remember it as their context."""
+        context = self._contexts.setdefault(job.speaker, SpeakerContext(self._context_s))
+        with self._cond:
+            first = self._first_pass.pop((job.speaker, job.segment), None)
+        found = context.before(job.audio)
+        result: tuple[str, tuple[Word, ...]] | None = None
+        if found is None and first is not None:
+            result = first  # nothing to add: the plain text stands
+        elif found is not None:
+            audio = np.concatenate([found.audio, job.audio])
+            text, words = self.recognise(audio, job.audio_t0 - found.seconds, final=True, prefix=found.text)
+            rest = strip_prefix(text, found.text)
+            if rest is not None:
+                result = rest, tuple(w for w in words if w.start >= job.audio_t0)
+            else:
+                log.debug("context output did not repeat its prefix; keeping the plain text")
+                result = first
+        if result is None:
+            result = self.recognise(job.audio, job.audio_t0, final=True)
+        context.add(job.audio, result[0])
+        return result
 
     def _release(self, job: SegmentAudio, result: Recognised) -> None:
         """Hand over this final and any later ones it was holding back, in spoken order."""
@@ -204,8 +276,14 @@ class Transcriber:
             for item in ready:
                 self._on_result(item)
 
-    def recognise(self, audio: np.ndarray, t0: float, final: bool) -> tuple[str, tuple[Word, ...]]:
-        """Recognise one padded segment; ``t0`` places its words in call time."""
+    def recognise(
+        self, audio: np.ndarray, t0: float, final: bool, prefix: str | None = None
+    ) -> tuple[str, tuple[Word, ...]]:
+        """Recognise one padded segment; ``t0`` places its words in call time.
+
+        ``prefix`` is text the audio is known to begin with; the decoder is forced
+        through it, and it is part of the returned text.
+        """
         want_words = self._word_timestamps and final
         segments, _info = self._model.transcribe(  # type: ignore[attr-defined]
             audio,
@@ -217,6 +295,7 @@ class Transcriber:
             condition_on_previous_text=False,
             without_timestamps=not want_words,
             word_timestamps=want_words,
+            prefix=prefix,
         )
         texts: list[str] = []
         words: list[Word] = []

@@ -14,7 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
-from companion.events import EngineError, Event, Utterance
+from companion.events import EngineError, Event, Revision, Utterance
 
 EXIT_USER_ERROR = 2
 
@@ -65,6 +65,8 @@ def run_listen(args: argparse.Namespace) -> int:
         started.set()
         if isinstance(event, Utterance):
             print(f"[{event.start:7.2f}] {event.speaker:>8}: {event.text}", flush=True)
+        elif isinstance(event, Revision):
+            print(f"{'':9} {'settled':>8}: {event.text}", flush=True)
         elif isinstance(event, EngineError):
             print(f"call-companion: {event.message}", file=sys.stderr, flush=True)
 

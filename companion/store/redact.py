@@ -12,7 +12,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from companion.events import Alert, Event, Partial, StepDone, Utterance
+from companion.events import Alert, Event, Partial, Revision, StepDone, Utterance
 
 CARD = "[card number]"
 SSN = "[social security number]"
@@ -153,7 +153,7 @@ def _redact_digit_runs(text: str) -> str:
 
 def redact_event(event: Event) -> Event:
     """The event with its spoken text redacted (word timings are dropped where the text changed)."""
-    if isinstance(event, Utterance):
+    if isinstance(event, (Utterance, Revision)):
         text = redact_text(event.text)
         if text == event.text:
             return event

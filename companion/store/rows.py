@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from companion.errors import StoreError
-from companion.events import Alert, Event, SentimentPoint, StepDone, Utterance
+from companion.events import Alert, Event, Revision, SentimentPoint, StepDone, Utterance
 from companion.store import event_codec
 from companion.store.records import Note, SessionInfo
 
@@ -69,6 +69,16 @@ def insert_derived(conn: sqlite3.Connection, session_id: int, event: Event) -> N
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (utterance_rowid(session_id, event.id), *row),
         )
+    elif isinstance(event, Revision):
+        # The settled text replaces the first in the typed table, so search finds what was said.
+        rowid = utterance_rowid(session_id, event.utterance)
+        old = conn.execute("SELECT text FROM utterances WHERE rowid = ?", (rowid,)).fetchone()
+        if old is not None:
+            conn.execute(
+                "INSERT INTO utterances_fts(utterances_fts, rowid, text) VALUES ('delete', ?, ?)", (rowid, old[0])
+            )
+            conn.execute("UPDATE utterances SET text = ? WHERE rowid = ?", (event.text, rowid))
+            conn.execute("INSERT INTO utterances_fts(rowid, text) VALUES (?, ?)", (rowid, event.text))
     elif isinstance(event, SentimentPoint):
         conn.execute(
             "INSERT INTO sentiment (session_id, t, speaker, score, smoothed, utterance) VALUES (?, ?, ?, ?, ?, ?)",

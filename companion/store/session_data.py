@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from companion.analysis.settled import settled_utterances
 from companion.events import Event, Utterance
 from companion.store.db import SessionStore
 from companion.store.records import Note, SessionSummary
@@ -19,7 +20,7 @@ class StoredSession:
 
     @property
     def utterances(self) -> list[Utterance]:
-        return [e for e in self.events if isinstance(e, Utterance)]
+        return settled_utterances(self.events)
 
 
 def load_session(store: SessionStore, ref: int | str, redact: bool = True) -> StoredSession:

@@ -23,6 +23,7 @@ from companion.events import (
     Mood,
     NextStep,
     Partial,
+    Revision,
     SentimentPoint,
     StepDone,
     Utterance,
@@ -133,6 +134,8 @@ class LiveView(QWidget):
         elif isinstance(event, Utterance):
             self.transcript.add_utterance(event)
             self.stats.add_utterance(event)
+        elif isinstance(event, Revision):
+            self.transcript.revise(event)
         elif isinstance(event, SentimentPoint):
             self.chart.add_point(event)
             self.mood.add_point(event)

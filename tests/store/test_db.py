@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from companion.errors import StoreError
-from companion.events import Utterance
+from companion.events import Revision, Utterance
 from companion.store.db import SessionStore, new_uid
 from companion.store.records import SessionInfo
 from companion.store.rows import now_iso
@@ -62,6 +62,10 @@ def test_full_text_search_finds_sessions_and_utterances(tmp_path: Path) -> None:
         today = now_iso()[:10]
         assert len(store.sessions(since=today)) == 2 and store.sessions(until=today) == []
         assert store.sessions(search="refrigerator") == []
+        # A line's settled text replaces its first text in the search index.
+        store.append_events(second, [(1, Revision(4.0, 0, "customer", "My parcel never came."))])
+        assert [s.id for s in store.sessions(search="came")] == [second]
+        assert store.sessions(search="arrived") == [] and store.search("parcel")[0].utterance == 0
         with pytest.raises(StoreError, match="no words"):
             store.search("  ?! ")
 

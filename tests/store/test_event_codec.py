@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from companion.errors import StoreError
-from companion.events import CallEnded, EngineError, Level, Mood
+from companion.events import CallEnded, EngineError, Level, Mood, Revision, Word
 from companion.store import event_codec
 from tests.store.calls import internet_outage_events, words_event
 
@@ -15,6 +15,7 @@ def test_every_event_type_round_trips() -> None:
         Level(1.0, "customer", -31.5),
         Mood(12.0, "escalated", -0.5, 2),
         EngineError(3.0, "the microphone vanished", fatal=True),
+        Revision(9.5, 1, "customer", "It has been a week.", (Word("It", 6.0, 6.2),)),
     ]
     kinds = {type(e).__name__ for e in events}
     assert kinds == set(event_codec.EVENT_TYPES)  # the test covers the whole vocabulary

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from companion.events import Alert, StepDone, Utterance
+from companion.events import Alert, Revision, StepDone, Utterance
 from companion.store.redact import CARD, EMAIL, PHONE, SSN, luhn_ok, redact_event, redact_text
 from tests.store.calls import words_event
 
@@ -64,3 +64,6 @@ def test_events_carry_redacted_text_and_drop_word_timings() -> None:
     assert isinstance(step, StepDone) and step.evidence == f"email me at {EMAIL}"
     alert = redact_event(Alert(1.0, "trigger-words", "said 555 123 4567"))
     assert isinstance(alert, Alert) and alert.text == f"said {PHONE}"
+    # The settled text of a line is spoken text too.
+    settled = redact_event(Revision(4.0, 1, "customer", "my card is 4111 1111 1111 1111", words=u.words))
+    assert isinstance(settled, Revision) and settled.text == f"my card is {CARD}" and settled.words == ()

@@ -21,7 +21,9 @@ def test_a_billing_call_that_recovers_is_scored_from_the_store(recorded_call: Re
     assert [step.id for step in card.steps] == [sid for sid, _ in s.playbook_steps]
     # "I am so sorry, I understand how frustrating that is": empathy, quoted, after the customer's complaint.
     empathy = steps["empathize"]
-    assert empathy.done and empathy.evidence and "sorry" in empathy.evidence.lower()
+    # The quote is the sentence of that line that matched best: either half of it will do.
+    assert empathy.done and empathy.evidence
+    assert "sorry" in empathy.evidence.lower() or "frustrating" in empathy.evidence.lower()
     assert card.first_empathy_s == empathy.at
     assert turns[2].start < (empathy.at or 0) < turns[3].start
     assert steps["resolve"].done and "refund" in (steps["resolve"].evidence or "").lower()

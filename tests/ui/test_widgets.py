@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from companion.events import Alert, Level, Partial, SentimentPoint, StepDone, Utterance
+from companion.events import Alert, Level, Partial, Revision, SentimentPoint, StepDone, Utterance
 from companion.ui.live_view import LiveView
 from companion.ui.widgets.alerts import AlertStack
 from companion.ui.widgets.call_stats import CallStats, fmt_clock
@@ -39,6 +39,28 @@ def test_provisional_text_is_shown_then_replaced_by_the_final(qtbot: QtBot, ui_r
         "0:02  Customer: I was charged twice for May.",
     ]
     assert view.partials == {}
+
+
+def test_settled_text_replaces_a_line_in_place(qtbot: QtBot, ui_resources: None) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.add_utterance(_utterance(0, "agent", "Good morning, how can I help?"))
+    view.add_utterance(Utterance(1, "customer", 2.5, 4.0, "I was charged to ice.", 0, 4.2))
+    view.add_utterance(_utterance(2, "agent", "I am sorry."))
+    view.add_partial(Partial(6.5, "customer", 1, 6.0, "for May"))
+    view.revise(Revision(7.0, 1, "customer", "I was charged twice."))
+    assert view.toPlainText().splitlines() == [
+        "0:00  Agent: Good morning, how can I help?",
+        "0:02  Customer: I was charged twice.",
+        "0:04  Agent: I am sorry.",
+        "0:06  Customer: for May …",
+    ]
+    # The provisional line is still the one that moves: the final that follows replaces it.
+    view.add_utterance(Utterance(3, "customer", 6.0, 7.5, "For May.", 1, 7.8))
+    assert view.toPlainText().splitlines()[-1] == "0:06  Customer: For May."
+    assert view.finals[1].text == "I was charged twice."
+    view.revise(Revision(9.0, 42, "agent", "no such line"))  # an unknown line changes nothing
+    assert len(view.toPlainText().splitlines()) == 4
 
 
 def test_provisional_text_that_never_becomes_final_is_dropped(qtbot: QtBot, ui_resources: None) -> None:

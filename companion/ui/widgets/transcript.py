@@ -1,17 +1,20 @@
 """The live transcript: final lines, then the text still being spoken, shown as provisional.
 
 Edits touch only the end of the document (the provisional lines are removed and
-re-added), so a long call costs no more per update than a short one, and the
+re-added; a settled text rewrites one recent line in place), so a long call
+costs no more per update than a short one, and the
 view follows the call only while the agent is at the bottom: scrolling up to
 reread is never undone by new text.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from companion.events import Partial, Speaker, Utterance
+from companion.events import Partial, Revision, Speaker, Utterance
 
 NAMES: dict[str, str] = {"agent": "Agent", "customer": "Customer", "call": "Call"}
 # Agent and customer differ in hue and in name, so neither colour alone carries the meaning.
@@ -60,6 +63,23 @@ class TranscriptView(QTextBrowser):
             self._write_line(cursor, utterance.speaker, utterance.start, utterance.text, provisional=False)
             self._final_end = cursor.position()
             self._write_provisional(cursor)
+
+    def revise(self, revision: Revision) -> None:
+        """Put an utterance's settled text in place of its first text, on the line where it stands."""
+        # Settled text follows its first text by seconds: look from the newest line back.
+        index = next((i for i in reversed(range(len(self.finals))) if self.finals[i].id == revision.utterance), None)
+        if index is None:
+            return
+        old = self.finals[index]
+        self.finals[index] = dataclasses.replace(old, text=revision.text, words=revision.words)
+        block = self.document().findBlockByNumber(index)
+        body_start = block.position() + len(self._line_head(old.speaker, old.start))
+        with self._keeping_scroll():
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(body_start)
+            cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(revision.text, self._body_format(provisional=False))
+        self._final_end += len(revision.text) - len(old.text)
 
     def add_partial(self, partial: Partial) -> None:
         self.partials[(partial.speaker, partial.segment)] = partial
@@ -134,13 +154,21 @@ class TranscriptView(QTextBrowser):
         name.setFontWeight(QFont.Weight.Bold)
         name.setForeground(QColor(colours.get(speaker, colours["call"])))
         cursor.insertText(f"{NAMES.get(speaker, speaker)}: ", name)
+        cursor.insertText(text, self._body_format(provisional))
+
+    @staticmethod
+    def _line_head(speaker: Speaker, start: float) -> str:
+        return f"{_stamp(start)}  {NAMES.get(speaker, speaker)}: "
+
+    def _body_format(self, provisional: bool) -> QTextCharFormat:
+        colours = COLOURS[self._dark]
         body = QTextCharFormat()
         if provisional:
             body.setFontItalic(True)
             body.setForeground(QColor(colours["provisional"]))
         else:
             body.setForeground(QColor(colours["text"]))
-        cursor.insertText(text, body)
+        return body
 
     class _ScrollKeeper:
         def __init__(self, view: TranscriptView) -> None:
