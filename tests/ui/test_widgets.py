@@ -130,6 +130,23 @@ def test_transcript_follows_the_call_only_while_at_the_bottom(qtbot: QtBot, ui_r
     assert bar.value() == bar.maximum()
 
 
+def test_transcript_still_follows_after_the_window_is_resized(qtbot: QtBot, ui_resources: None) -> None:
+    # Laid out tall first, then shrunk (the window restoring its size, a splitter dragged):
+    # judged from the bar alone, the view at the top of a now-longer range stopped following.
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.resize(400, 2000)
+    view.show()
+    for i in range(5):
+        view.add_utterance(_utterance(i))
+    view.resize(400, 150)
+    qtbot.wait(10)
+    for i in range(5, 20):
+        view.add_utterance(_utterance(i))
+    bar = view.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+
+
 def test_steps_panel_ticks_done_steps_with_evidence_on_hover(qtbot: QtBot, ui_resources: None) -> None:
     panel = StepsPanel()
     qtbot.addWidget(panel)

@@ -52,6 +52,22 @@ class TranscriptView(QTextBrowser):
         self.partials: dict[tuple[Speaker, int], Partial] = {}
         self._final_end = 0
         self._dark = False
+        # Whether the agent is at the bottom, kept from their own scrolling: a resize
+        # (the window laid out, a splitter dragged) changes the range without a scroll,
+        # and judging from the bar alone then left the view stuck at the top.
+        self._follow = True
+        self._editing = False  # our own edits move the bar too; only the keeper decides then
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
+
+    def _on_scrolled(self, _value: int) -> None:
+        if not self._editing:
+            self._follow = self.is_following()
+
+    def _on_range_changed(self, _low: int, high: int) -> None:
+        if self._follow and not self._editing:
+            self.verticalScrollBar().setValue(high)
 
     # -- what the call says ----------------------------------------------------------
 
@@ -176,12 +192,14 @@ class TranscriptView(QTextBrowser):
 
         def __enter__(self) -> None:
             bar = self.view.verticalScrollBar()
-            self.follow = self.view.is_following()
+            self.follow = self.view._follow
             self.value = bar.value()
+            self.view._editing = True
 
         def __exit__(self, *exc: object) -> None:
             bar = self.view.verticalScrollBar()
             bar.setValue(bar.maximum() if self.follow else self.value)
+            self.view._editing = False
 
     def _keeping_scroll(self) -> _ScrollKeeper:
         return self._ScrollKeeper(self)
