@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pytest
 
@@ -12,6 +10,7 @@ from companion.audio.files import FileSource
 from companion.events import Revision, Utterance
 from companion.pipeline import CallPipeline, EngineSettings
 from tests import speech
+from tests.asr.live_run import run_live
 
 # One customer with four lines, short and long, between the agent's: the customer's
 # later lines are recognised after their earlier ones.
@@ -73,16 +72,7 @@ def test_analysed_lines_in_context_carry_only_their_own_words(call) -> None:
 
 def test_a_live_call_shows_each_line_first_and_settles_it_after(call) -> None:
     wav, turns = call
-    seen: list = []
-    lock = threading.Lock()
-
-    def listener(event: object) -> None:
-        with lock:
-            seen.append(event)
-
-    pipeline = CallPipeline(FileSource(wav, realtime=True), listeners=[listener])
-    pipeline.start()
-    assert pipeline.wait(timeout=180) and pipeline.error is None
+    seen, _ = run_live(wav)
     lines = {e.id: e for e in seen if isinstance(e, Utterance)}
     revisions = [e for e in seen if isinstance(e, Revision)]
     assert len(lines) == len(turns)

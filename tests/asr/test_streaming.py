@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from companion.audio.files import FileSource
 from companion.events import CallEnded, CallStarted, Level, Partial, SpeechStarted, Utterance
-from companion.pipeline import CallPipeline
 from tests import speech
+from tests.asr.live_run import run_live
 
 SCRIPT = [
     ("customer", "I have been waiting on hold for forty minutes and my internet is still down."),
@@ -20,17 +17,7 @@ SCRIPT = [
 @pytest.fixture(scope="module")
 def live_events(espeak: None) -> tuple[list, list[speech.Turn]]:
     wav, turns = speech.synthesize_call(SCRIPT, gap_s=1.0)
-    seen: list = []
-    lock = threading.Lock()
-
-    def listener(event: object) -> None:
-        with lock:
-            seen.append(event)
-
-    pipeline = CallPipeline(FileSource(wav, realtime=True), listeners=[listener])
-    pipeline.start()
-    assert pipeline.wait(timeout=120)
-    assert pipeline.error is None
+    seen, pipeline = run_live(wav, timeout=120)
     assert seen == pipeline.events  # listeners see every event, in order
     return pipeline.events, turns
 
