@@ -8,7 +8,6 @@ the GUI thread).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 import time
@@ -166,7 +165,6 @@ class CallPipeline:
             context_s=settings.context_s,
             settle_later=realtime,
         )
-        self._transcriber = transcriber
         self._wall_start = time.monotonic()
         self._clock_anchor = (self._wall_start, 0.0)
         self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), realtime))
@@ -260,10 +258,8 @@ class CallPipeline:
             words=result.words,
         )
         self._next_id += 1
+        self._unsettled[key] = utterance  # the transcriber settles live lines (none when analysing a file)
         self._emit(utterance)
-        if self.source.realtime and self.settings.context_s > 0:
-            self._unsettled[key] = utterance
-            self._transcriber.submit(dataclasses.replace(request, kind="settle"))
 
     def _on_settled(self, result: Recognised, now: float | None) -> None:
         request = result.request

@@ -16,6 +16,7 @@ in context when nothing more urgent is waiting; its text replaces the first.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections import deque
@@ -75,7 +76,7 @@ class Transcriber:
         self._partials: dict[Speaker, SegmentAudio] = {}
         self._cache: dict[Key, tuple[int, str, tuple[Word, ...]]] = {}
         self._closed: set[Key] = set()
-        self._working: set[Key] = set()  # segments being recognised now (any kind but partial)
+        self._working: set[Key] = set()  # segments whose final or early final is being recognised
         self._speakers_in_final: set[Speaker] = set()
         self._context_s = context_s
         self._settle_later = settle_later
@@ -219,7 +220,7 @@ class Transcriber:
             with self._cond:
                 cached = self._cache.pop(key, None)
             if cached is not None and cached[0] == len(job.audio):
-                self._finish_final(job, cached[1], cached[2])
+                self._release(job, Recognised(job, cached[1], cached[2]))
                 return
             if self._context_s > 0 and not self._settle_later:
                 text, words = self._in_context(job)
@@ -231,15 +232,9 @@ class Transcriber:
                 self._cache[key] = (len(job.audio), text, words)
             return
         if job.kind == "final":
-            self._finish_final(job, text, words)
+            self._release(job, Recognised(job, text, words))
         else:
             self._on_result(Recognised(job, text, words))
-
-    def _finish_final(self, job: SegmentAudio, text: str, words: tuple[Word, ...]) -> None:
-        if self._settle_later:
-            with self._cond:
-                self._first_pass[(job.speaker, job.segment)] = (text, words)
-        self._release(job, Recognised(job, text, words))
 
     def _in_context(self, job: SegmentAudio) -> tuple[str, tuple[Word, ...]]:
         """Recognise a line after the speaker's preceding lines, then remember it as their context."""
@@ -275,6 +270,17 @@ class Transcriber:
                     self._released += 1
             for item in ready:
                 self._on_result(item)
+                self._queue_settle(item)
+
+    def _queue_settle(self, final: Recognised) -> None:
+        """Live, a line with words is settled after its first text has been handed over."""
+        if not (self._settle_later and self._context_s > 0 and final.text):
+            return
+        job = final.request
+        with self._cond:
+            self._first_pass[(job.speaker, job.segment)] = (final.text, final.words)
+            self._settles.append(dataclasses.replace(job, kind="settle"))
+            self._cond.notify_all()
 
     def recognise(
         self, audio: np.ndarray, t0: float, final: bool, prefix: str | None = None
