@@ -40,11 +40,12 @@ def step_info(step: Any) -> StepInfo:
     )
 
 
-def title_of(step_id: str, steps: Sequence[StepInfo]) -> str:
+def find_step(steps: Sequence[StepInfo], step_id: str) -> StepInfo:
+    """The step with this id; a step the playbook does not list (an older call's) is named from its id."""
     for step in steps:
         if step.id == step_id:
-            return step.title
-    return step_id.replace("-", " ").capitalize()
+            return step
+    return StepInfo(step_id, step_id.replace("-", " ").capitalize())
 
 
 @dataclass

@@ -1,7 +1,8 @@
-"""The live view of a call: every widget drawn from the call's events, in order.
+"""The live view of a call: the call's events folded into a ``CallState``, and every widget drawn from it.
 
-``apply`` is the only way state enters the view, so feeding it a stored event
-list up to time t shows exactly what the agent saw at t.
+``apply`` is the only way an event enters the view: it goes into the view's
+``CallFold`` and the view draws the resulting state, the same state replay
+folds from the stored events, so a replay shows exactly what the agent saw.
 """
 
 from __future__ import annotations
@@ -13,28 +14,13 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from companion.events import (
-    Alert,
-    CallEnded,
-    CallStarted,
-    EngineError,
-    Event,
-    Level,
-    Mood,
-    NextStep,
-    Partial,
-    Revision,
-    SentimentPoint,
-    StepDone,
-    Utterance,
-)
+from companion.analysis.state import CallFold, CallState
+from companion.events import CallStarted, Event
+from companion.ui.call_panels import CallPanels
 from companion.ui.coaching import StepInfo
-from companion.ui.widgets.alerts import AlertStack, alert_title
+from companion.ui.widgets.alerts import AlertStack
 from companion.ui.widgets.call_stats import CallStats
-from companion.ui.widgets.mood_reading import MoodReading
-from companion.ui.widgets.next_step import NextStepCard
 from companion.ui.widgets.sentiment_chart import SentimentChart
-from companion.ui.widgets.steps_panel import StepsPanel
 from companion.ui.widgets.transcript import TranscriptView
 
 log = logging.getLogger(__name__)
@@ -51,7 +37,8 @@ class LiveView(QWidget):
         super().__init__(parent)
         self.setObjectName("LiveView")
         self.events: list[Event] = []
-        self.steps: list[StepInfo] = []
+        self.fold = CallFold()
+        self.demo = False  # the call plays the bundled demo file: say DEMO, not RECORDING
         self.compact = False
 
         self.stats = CallStats()
@@ -59,15 +46,14 @@ class LiveView(QWidget):
         self.error_banner.setObjectName("ErrorBanner")
         self.error_banner.setWordWrap(True)
         self.error_banner.hide()
-        self.next_step = NextStepCard()
-        self.mood = MoodReading()
-        self.steps_panel = StepsPanel()
         # Alerts float over the chart's top corner: they come and go without moving anything else.
         self.alerts = AlertStack(parent=self)
         self.alerts.setFixedWidth(ALERT_WIDTH)
         self.transcript = TranscriptView()
         self.chart = SentimentChart()
         self.chart.setMinimumHeight(140)
+        self.panels = CallPanels(self.chart, self.alerts)
+        self.next_step, self.mood, self.steps_panel = self.panels.next_step, self.panels.mood, self.panels.steps_panel
 
         left = QVBoxLayout()
         left.setSpacing(8)
@@ -105,72 +91,42 @@ class LiveView(QWidget):
 
     # -- state --------------------------------------------------------------------------
 
-    def set_steps(self, steps: Sequence[StepInfo]) -> None:
-        self.steps = list(steps)
-        self.steps_panel.set_steps(self.steps)
-        self.steps_panel.setVisible(bool(self.steps) and not self.compact)
-        if self.steps:
-            self.next_step.show_step(self.steps[0], "")
-            self.steps_panel.mark_next(self.steps[0].id)
+    @property
+    def steps(self) -> list[StepInfo]:
+        return self.panels.steps
 
-    def step(self, step_id: str) -> StepInfo:
-        for step in self.steps:
-            if step.id == step_id:
-                return step
-        return StepInfo(step_id, step_id.replace("-", " ").capitalize())
+    @property
+    def state(self) -> CallState:
+        return self.panels.state
+
+    def set_steps(self, steps: Sequence[StepInfo]) -> None:
+        self.panels.set_steps(steps)
+        self.steps_panel.setVisible(bool(self.steps) and not self.compact)
 
     def apply_all(self, events: Iterable[Event]) -> None:
         for event in events:
             self.apply(event)
 
     def apply(self, event: Event) -> None:
-        """Draw one event; the GUI thread's whole share of the work for it."""
+        """Fold one event into the call's state and draw what changed: the GUI thread's whole share of the work."""
+        if isinstance(event, CallStarted):  # a new call: the fold starts afresh, and so do the counters
+            self.events = []
+            self.stats.clear_call()
+            self.chart.clear_call()
+        self.fold.add(event)
         self.events.append(event)
-        if isinstance(event, Level):
-            self.stats.add_level(event)
-        elif isinstance(event, Partial):
-            self.transcript.add_partial(event)
-            self.stats.advance(event.t)
-        elif isinstance(event, Utterance):
-            self.transcript.add_utterance(event)
-            self.stats.add_utterance(event)
-        elif isinstance(event, Revision):
-            self.transcript.revise(event)
-        elif isinstance(event, SentimentPoint):
-            self.chart.add_point(event)
-            self.mood.add_point(event)
-        elif isinstance(event, StepDone):
-            self.steps_panel.mark_done(event)
-            self.chart.add_step(event, self.step(event.step).title)
-        elif isinstance(event, NextStep):
-            self.next_step.show_step(self.step(event.step), event.reason)
-            self.steps_panel.mark_next(event.step)
-        elif isinstance(event, Alert):
-            self.alerts.add_alert(event)
-            self.chart.add_alert(event, alert_title(event.kind))
+        self.show_state(self.fold.state())
+
+    def show_state(self, state: CallState) -> None:
+        previous = self.panels.state
+        self.transcript.show_lines(state.lines, state.provisional)
+        self.stats.show_call(state.t, state.talk_s, state.levels)
+        self.stats.set_recording(state.recording, self.demo)
+        if state.errors != previous.errors and state.errors:
+            self.show_error(state.errors[-1])
+        if self.panels.show(state):
             # Sized once the notice is polished, on the next turn of the loop.
             QTimer.singleShot(0, self, self._place_alerts)
-        elif isinstance(event, Mood):
-            self.mood.add_mood(event)
-            self.chart.add_mood(event)
-        elif isinstance(event, EngineError):
-            self.show_error(event.message)
-        elif isinstance(event, CallStarted):
-            self._start_call(event)
-        elif isinstance(event, CallEnded):
-            self.transcript.end_call()
-            self.stats.set_recording(False)
-            self.stats.advance(event.t)
-
-    def _start_call(self, event: CallStarted) -> None:
-        self.events = [event]
-        self.transcript.clear_call()
-        self.chart.clear_call()
-        self.mood.clear_call()
-        self.alerts.clear_call()
-        self.stats.clear_call()
-        self.set_steps(self.steps)
-        self.stats.set_recording(True)
 
     def show_error(self, message: str) -> None:
         log.warning("shown in the window: %s", message)

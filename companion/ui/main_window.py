@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
             self.live.show_error(str(exc))
             self.state_label.setText("Could not start the call")
             return False
+        self.live.demo = False
         return self.run_source(source)
 
     def _live_source(self) -> Source:
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
             return False
         if realtime:
             self.playback = DemoPlayback(path, self.audible, self)
+        self.live.demo = True  # a file plays: the window says DEMO, not RECORDING
         return self.run_source(source)
 
     def run_source(self, source: Source) -> bool:

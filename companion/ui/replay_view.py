@@ -1,10 +1,12 @@
 """Replay of a stored call: the audio drives the fold of the stored events, so every panel shows that moment.
 
 The player's position is call time.  At each position the view folds the
-session's events up to it (``fold(events, t)``, the live view's own state) and
-shows the next step, the playbook, the mood and the alerts exactly as the agent
-had them, while the transcript highlights the line being heard and the chart
-and timeline move their cursor.  Clicking a line, the chart or the timeline
+session's events up to it (``fold(events, t)``: the ``CallState`` the live view
+drew at that moment) and draws it with the live view's own ``CallPanels``: the
+next step, the playbook, the mood, the chart and the alerts exactly as the
+agent had them.  The transcript lists the whole call, the lines said by then as
+the agent read them and the line being heard highlighted; the chart and the
+timeline move their cursor.  Clicking a line, the chart or the timeline
 seeks.  Notes are added at the player's position and kept in the store.
 """
 
@@ -26,32 +28,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.analysis.state import CallState
+from companion.analysis.state import CallState, fold
 from companion.errors import StoreError
-from companion.events import Mood, SentimentPoint, StepDone
 from companion.store.db import SessionStore
 from companion.store.export import scorecard_html
 from companion.store.session_data import StoredSession, load_session
+from companion.ui.call_panels import CallPanels
 from companion.ui.coaching import StepInfo
-from companion.ui.replay_moment import MomentIndex, alerts_on_screen, current_utterance
+from companion.ui.replay_moment import MomentIndex, current_utterance
 from companion.ui.replay_player import ReplayPlayer
 from companion.ui.session_table import clock, local_date
-from companion.ui.widgets.alerts import FADE_MS, MAX_SHOWN, SHOW_MS, AlertStack
-from companion.ui.widgets.mood_reading import MoodReading
-from companion.ui.widgets.next_step import NextStepCard
+from companion.ui.widgets.alerts import AlertStack
 from companion.ui.widgets.notes_panel import NotesPanel
 from companion.ui.widgets.replay_chart import ReplayChart
 from companion.ui.widgets.replay_transcript import ReplayTranscript
-from companion.ui.widgets.steps_panel import StepsPanel
 from companion.ui.widgets.timeline import Timeline
 from companion.ui.widgets.transport import SKIP_S, Transport
 
 log = logging.getLogger(__name__)
 
 SIDE_WIDTH = 300
-ALERT_SHOWN_S = (SHOW_MS + FADE_MS) / 1000  # how long the live window keeps a notice up
 NOTES_WIDTH = 340
-REPLAY_ALERT_MS = 1_000_000_000  # alerts stay while the fold says they are recent, not on a timer
 
 
 def replay_steps(playbook_steps: Sequence[tuple[str, str]], catalogue: Sequence[StepInfo]) -> list[StepInfo]:
@@ -77,9 +74,7 @@ class ReplayView(QWidget):
         self.redact = redact
         self.store: SessionStore | None = None
         self.session: StoredSession | None = None
-        self.steps: list[StepInfo] = []
         self.moments = MomentIndex(())
-        self.state = CallState()
         self.position = 0.0
         self._starts: list[float] = []  # utterance starts, in the transcript's order
 
@@ -93,18 +88,16 @@ class ReplayView(QWidget):
         self.banner.hide()
         self.transport = Transport()
         self.timeline = Timeline()
-        self.next_step = NextStepCard()
-        self.mood = MoodReading()
-        self.steps_panel = StepsPanel()
-        self.alerts = AlertStack(REPLAY_ALERT_MS)
+        self.alerts = AlertStack()
         self.alerts.setFixedHeight(110)
         self.transcript = ReplayTranscript()
         self.chart = ReplayChart()
         self.chart.setMinimumHeight(180)
+        self.panels = CallPanels(self.chart, self.alerts)
+        self.next_step, self.mood, self.steps_panel = self.panels.next_step, self.panels.mood, self.panels.steps_panel
         self.notes = NotesPanel()
         self.scorecard = QTextBrowser()
         self.scorecard.setObjectName("Scorecard")
-        self._alerts_shown: tuple = ()
 
         left = QVBoxLayout()
         left.addWidget(self.next_step, 1)
@@ -184,12 +177,14 @@ class ReplayView(QWidget):
             f"<b>{s.title or 'Call'}</b> · {local_date(s.started_at)} · {clock(s.duration)}{who}"
             + (f"<br><i>{s.note}</i>" if s.note else "")
         )
-        self.steps = replay_steps(s.playbook_steps, self.catalogue)
-        self.steps_panel.set_steps(self.steps)
         self.moments = MomentIndex(session.events)
+        self.panels.state = CallState()
+        self.panels.set_steps(replay_steps(s.playbook_steps, self.catalogue))
         self.transcript.set_utterances(session.utterances)
         self._starts = [u.start for u in self.transcript.utterances]
-        self.chart.show_call(session.events, s.duration, {step.id: step.title for step in self.steps})
+        whole = fold(session.events)
+        self.chart.clear_call()
+        self.chart.show_whole_line([(p.t, p.smoothed) for p in whole.mood_line], s.duration)
         self.timeline.set_call(session.events, s.duration)
         self._show_notes()
         self.transport.set_duration(s.duration)
@@ -197,7 +192,6 @@ class ReplayView(QWidget):
         self.player.load(audio, s.duration)
         if audio is None:
             self.show_problem("This call has no stored audio: the replay runs silently on the transcript.")
-        self._alerts_shown = ()
         self.show_moment(0.0)
         return True
 
@@ -211,6 +205,14 @@ class ReplayView(QWidget):
     def seek(self, t: float) -> None:
         self.player.seek(t)
 
+    @property
+    def steps(self) -> list[StepInfo]:
+        return self.panels.steps
+
+    @property
+    def state(self) -> CallState:
+        return self.panels.state
+
     def show_moment(self, t: float) -> None:
         """Draw the call as it was at call time ``t``."""
         self.position = t
@@ -221,40 +223,9 @@ class ReplayView(QWidget):
         self.transcript.highlight(current_utterance(self._starts, t))
         state, changed = self.moments.state_at(t)
         if changed:
-            self.state = state
-            self._show_state(state)
-        self._show_alerts(alerts_on_screen(state.alerts, t, ALERT_SHOWN_S, MAX_SHOWN))
+            self.transcript.show_said(state.lines)
+            self.panels.show(state)
         self.moment_shown.emit(t)
-
-    def _show_state(self, state: CallState) -> None:
-        # The playbook panel: ticks as the agent had them, the next step marked.
-        self.steps_panel.reset()
-        for tick in state.steps_done:
-            self.steps_panel.mark_done(StepDone(tick.t, tick.step, tick.utterance, tick.evidence))
-        next_id = state.next_step or (self.steps[0].id if self.steps else None)
-        if next_id is not None:
-            self.steps_panel.mark_next(next_id)
-            self.next_step.show_step(self._step(next_id), state.next_reason)
-        self.mood.clear_call()
-        if state.customer_smoothed is not None:
-            self.mood.add_mood(Mood(state.t, "escalated" if state.escalated else "calmed", state.customer_smoothed))
-            smoothed = state.customer_smoothed
-            self.mood.add_point(SentimentPoint(state.t, "customer", smoothed, smoothed, 0, state.customer_trend))
-
-    def _show_alerts(self, alerts: tuple) -> None:
-        # Notices are rebuilt only when the set changes: playback moves the moment 20 times a second.
-        if alerts != self._alerts_shown:
-            self._alerts_shown = alerts
-            self.alerts.clear_call()
-            for alert in alerts:
-                # Shown now, not on the next pass of the event loop: a screenshot or a paused replay shows it.
-                self.alerts.add_alert(alert).show()
-
-    def _step(self, step_id: str) -> StepInfo:
-        for step in self.steps:
-            if step.id == step_id:
-                return step
-        return StepInfo(step_id, step_id.replace("-", " ").capitalize())
 
     # -- notes and scorecard ---------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
-"""Pitfall alerts as short notices that fade on their own: never a dialog during a call."""
+"""Pitfall alerts as short notices that fade as the call goes on: never a dialog during a call."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QLabel, QVBoxLayout, QWidget
 
 from companion.events import Alert
@@ -19,9 +21,6 @@ TITLES = {
     "monologue": "Long monologue",
     "raised-voice": "Raised voice",
 }
-SHOW_MS = 8000
-FADE_MS = 1500
-MAX_SHOWN = 3
 
 
 def alert_title(kind: str) -> str:
@@ -29,9 +28,9 @@ def alert_title(kind: str) -> str:
 
 
 class AlertNotice(QFrame):
-    """One alert: a bold title, the reason, and a fade-out after a few seconds."""
+    """One alert: a bold title and the reason; its opacity falls as the call time passes its show time."""
 
-    def __init__(self, alert: Alert, show_ms: int = SHOW_MS, parent: QWidget | None = None) -> None:
+    def __init__(self, alert: Alert, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AlertNotice")
         self.alert = alert
@@ -48,44 +47,46 @@ class AlertNotice(QFrame):
         self.effect = QGraphicsOpacityEffect(self)
         self.effect.setOpacity(1.0)
         self.setGraphicsEffect(self.effect)
-        self.fade = QPropertyAnimation(self.effect, b"opacity", self)
-        self.fade.setDuration(FADE_MS)
-        self.fade.setStartValue(1.0)
-        self.fade.setEndValue(0.0)
-        self.fade.setEasingCurve(QEasingCurve.Type.InQuad)
-        self.fade.finished.connect(self.deleteLater)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.fade.start)
-        self.timer.start(show_ms)
+
+    def set_opacity(self, opacity: float) -> None:
+        if abs(self.effect.opacity() - opacity) > 1e-3:
+            self.effect.setOpacity(opacity)
 
 
 class AlertStack(QWidget):
-    """The newest alerts on top; older ones fade or are pushed out."""
+    """The alerts a call state has on screen, newest on top.
 
-    def __init__(self, show_ms: int = SHOW_MS, parent: QWidget | None = None) -> None:
+    Which alerts show, and how faded, follows the call's clock (``CallState``),
+    not a timer of the window's own: a replay at a moment shows the same notices.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.show_ms = show_ms
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # never in the agent's way
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(6)
-        self.history: list[Alert] = []
 
-    def add_alert(self, alert: Alert) -> AlertNotice:
-        self.history.append(alert)
-        notice = AlertNotice(alert, self.show_ms)
-        notice.destroyed.connect(self._on_notice_gone)
-        self._layout.insertWidget(0, notice)
-        while len(self.shown()) > MAX_SHOWN:
-            oldest = self.shown()[-1]
-            self._layout.removeWidget(oldest)
-            oldest.deleteLater()
-        self.fit()
-        return notice
-
-    def _on_notice_gone(self) -> None:
-        QTimer.singleShot(0, self, self.fit)  # the stack as context: no call once it is gone
+    def show_alerts(self, alerts: Sequence[Alert], opacity: Callable[[Alert], float] = lambda _a: 1.0) -> bool:
+        """Show exactly these alerts (oldest first in ``alerts``); True when the set changed."""
+        shown = self.shown()
+        changed = [n.alert for n in shown] != list(reversed(alerts))
+        if changed:
+            keep = {id(a) for a in alerts}
+            for notice in shown:
+                if id(notice.alert) not in keep:
+                    self._layout.removeWidget(notice)
+                    notice.deleteLater()
+            present = {id(n.alert) for n in self.shown()}
+            for alert in alerts:
+                if id(alert) not in present:
+                    notice = AlertNotice(alert)
+                    self._layout.insertWidget(0, notice)
+                    notice.show()  # now, not on the next pass of the event loop: a paused replay shows it
+            self.fit()
+        for notice in self.shown():
+            notice.set_opacity(opacity(notice.alert))
+        return changed
 
     def fit(self) -> None:
         """Take the height the notices need at this width (the stack floats outside any layout)."""
@@ -96,6 +97,7 @@ class AlertStack(QWidget):
         self.resize(width, max(0, height))
 
     def shown(self) -> list[AlertNotice]:
+        """The notices on screen, newest first."""
         notices = []
         for i in range(self._layout.count()):
             widget = self._layout.itemAt(i).widget()
@@ -104,7 +106,4 @@ class AlertStack(QWidget):
         return notices
 
     def clear_call(self) -> None:
-        self.history.clear()
-        for notice in self.shown():
-            self._layout.removeWidget(notice)
-            notice.deleteLater()
+        self.show_alerts(())

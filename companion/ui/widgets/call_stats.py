@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
-from companion.events import Level, Utterance
 from companion.ui.widgets.level_meter import LevelMeter
 
 
@@ -44,20 +45,36 @@ class CallStats(QWidget):
         grid.setColumnStretch(2, 1)
         self.call_time = 0.0
         self.talk = {"agent": 0.0, "customer": 0.0}
+        self._levels: dict[str, float] = {}
 
-    def set_recording(self, active: bool) -> None:
-        self.recording.setText("● RECORDING" if active else "○ Not recording")
+    def set_recording(self, active: bool, demo: bool = False) -> None:
+        """A live call says RECORDING; the bundled demo file says DEMO (nothing of the agent's is captured)."""
+        text = ("● DEMO" if demo else "● RECORDING") if active else "○ Not recording"
+        if self.recording.text() != text:
+            self.recording.setText(text)
         value = "true" if active else "false"
         if self.recording.property("active") != value:
             self.recording.setProperty("active", value)
             self.recording.style().unpolish(self.recording)
             self.recording.style().polish(self.recording)
 
-    def add_level(self, level: Level) -> None:
-        meter = self.meters.get("customer" if level.speaker == "call" else level.speaker)
-        if meter is not None:
-            meter.set_level(level.dbfs)
-        self.advance(level.t)
+    def show_call(self, t: float, talk_s: Mapping[str, float], levels: Mapping[str, float]) -> None:
+        """The call's clock, talk ratio and input levels as a ``CallState`` has them."""
+        for speaker, dbfs in levels.items():
+            meter = self.meters.get("customer" if speaker == "call" else speaker)
+            if meter is not None and self._levels.get(speaker) != dbfs:
+                meter.set_level(dbfs)
+        self._levels = dict(levels)
+        self.advance(t)
+        talk = {"agent": talk_s.get("agent", 0.0), "customer": talk_s.get("customer", 0.0)}
+        if talk == self.talk:
+            return
+        self.talk = talk
+        total = sum(talk.values())
+        if total > 0:
+            agent = round(100 * talk["agent"] / total)
+            self.ratio.setValue(agent)
+            self.ratio_caption.setText(f"TALK  agent {agent}% · customer {100 - agent}%")
 
     def advance(self, t: float) -> None:
         if t > self.call_time:
@@ -65,16 +82,6 @@ class CallStats(QWidget):
             text = fmt_clock(t)
             if self.timer.text() != text:
                 self.timer.setText(text)
-
-    def add_utterance(self, utterance: Utterance) -> None:
-        if utterance.speaker in self.talk:
-            self.talk[utterance.speaker] += max(0.0, utterance.end - utterance.start)
-        total = sum(self.talk.values())
-        if total > 0:
-            agent = round(100 * self.talk["agent"] / total)
-            self.ratio.setValue(agent)
-            self.ratio_caption.setText(f"TALK  agent {agent}% · customer {100 - agent}%")
-        self.advance(utterance.end)
 
     def agent_share(self) -> float | None:
         total = sum(self.talk.values())
@@ -84,6 +91,7 @@ class CallStats(QWidget):
         self.call_time = 0.0
         self.timer.setText("00:00")
         self.talk = {"agent": 0.0, "customer": 0.0}
+        self._levels = {}
         self.ratio.setValue(0)
         self.ratio_caption.setText("TALK  agent — customer —")
         for meter in self.meters.values():

@@ -1,64 +1,70 @@
-"""The customer's mood right now, in one word, with its trend: readable in a glance."""
+"""The customer's mood right now, in words first, with the figures it comes from: readable in a glance."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from companion.events import Mood, SentimentPoint
-from companion.ui.widgets.sentiment_chart import is_customer, mood_word
+from companion.ui.widgets.sentiment_chart import mood_word
 
 WORDS = {"negative": "Upset", "neutral": "Neutral", "positive": "Positive"}
 TREND_PER_MIN = 0.1  # a smaller change per minute reads as steady
 
 
-def trend_arrow(trend: float) -> str:
+def trend_words(trend: float) -> str:
     if trend >= TREND_PER_MIN:
-        return "↗ calming"
+        return "calming ↗"
     if trend <= -TREND_PER_MIN:
-        return "↘ worsening"
-    return "→ steady"
+        return "worsening ↘"
+    return "steady →"
 
 
 class MoodReading(QLabel):
-    """ "Customer: Upset ↘ worsening", coloured by band."""
+    """ "Customer: Upset, worsening ↘ … mood line −0.54", coloured by band.
+
+    The figure is the smoothed mood line's latest value, the very point the chart's
+    line ends at; the raw score of the last words is a different, jumpier thing and
+    is labelled as such.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("MoodReading")
         self.setWordWrap(True)  # a narrow compact window wraps rather than widening the window
         self.mood = "neutral"
-        self.escalated = False
         self.compact = False
-        self._last: SentimentPoint | None = None
+        self._shown: tuple | None = None
         self._set("neutral", "Customer: not heard yet")
 
-    def add_point(self, point: SentimentPoint) -> None:
-        if not is_customer(point):
+    def show_mood(self, smoothed: float | None, trend: float, escalated: bool, latest: float | None) -> None:
+        """Draw the customer's mood from the smoothed line's latest value and its trend."""
+        shown = (smoothed, trend, escalated, latest, self.compact)
+        if shown == self._shown:
             return
-        self._last = point
-        word = mood_word(point.smoothed)
-        calming = point.trend >= TREND_PER_MIN
-        escalated = "  ⚠ escalated" if self.escalated and word == "negative" and not calming else ""
+        self._shown = shown
+        if smoothed is None:
+            self._set("neutral", "Customer: not heard yet")
+            return
+        word = mood_word(smoothed)
+        calming = trend >= TREND_PER_MIN
+        warn = escalated and word == "negative" and not calming
         if self.compact:  # one short line in the small window: the word and the trend
-            self._set(word, f"{WORDS[word]}  {trend_arrow(point.trend)}{'  ⚠' if escalated else ''}")
+            self._set(word, f"{WORDS[word]}, {trend_words(trend)}{'  ⚠' if warn else ''}")
             return
+        figures = f"mood line {smoothed:+.2f}"
+        if latest is not None:
+            figures += f" · last words {latest:+.2f}"
         self._set(
             word,
-            f"Customer: {WORDS[word]}  {point.smoothed:+.2f}  {trend_arrow(point.trend)}{escalated}",
+            f"Customer: {WORDS[word]}, {trend_words(trend)}{'  ⚠ escalated' if warn else ''}   ({figures})",
         )
 
     def set_compact(self, compact: bool) -> None:
         self.compact = compact
-        if self._last is not None:
-            self.add_point(self._last)
-
-    def add_mood(self, event: Mood) -> None:
-        self.escalated = event.kind == "escalated"
+        if self._shown is not None:
+            self.show_mood(*self._shown[:4])
 
     def clear_call(self) -> None:
-        self.escalated = False
-        self._last = None
-        self._set("neutral", "Customer: not heard yet")
+        self.show_mood(None, 0.0, False, None)
 
     def _set(self, mood: str, text: str) -> None:
         self.setText(text)

@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.store.records import Note
-from companion.ui.widgets.timeline import NOTE_COLOURS, note_label
+from companion.ui.widgets.note_marks import NOTE_COLOURS, TimedNote, note_label
 
 KINDS = (("Coaching note", "note"), ("Follow-up: process issue", "follow-up"))
 FOLLOW_UP_HINT = (
@@ -67,7 +66,7 @@ class NotesPanel(QWidget):
         layout.addWidget(self.problem)
         self.set_moment(0.0)
 
-    def set_notes(self, notes: Sequence[Note]) -> None:
+    def set_notes(self, notes: Sequence[TimedNote]) -> None:
         self.list.clear()
         for note in notes:
             item = QListWidgetItem(note_label(note))

@@ -9,18 +9,17 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPen
 from PySide6.QtWidgets import QWidget
 
-from companion.events import Alert, Event, Mood, SentimentPoint, StepDone
-from companion.store.records import Note
-from companion.ui.widgets.alerts import alert_title
+from companion.ui.widgets.note_marks import TimedNote
 from companion.ui.widgets.sentiment_chart import Y_LIMIT, SentimentChart
 
 CURSOR_COLOUR = "#7c3aed"
 NOTE_COLOUR = "#2563eb"
+AHEAD_COLOUR = "#9ca3af"
 NOTE_LANE = 1.0  # between the steps' lane and the top of the score range: a note never hides a step
 
 
 class ReplayChart(SentimentChart):
-    """The live chart drawn whole, plus a vertical cursor at the player's position."""
+    """The live chart as it stood at the player's position, the rest of the call's line faint, and a cursor."""
 
     seek_requested = Signal(float)
 
@@ -34,7 +33,12 @@ class ReplayChart(SentimentChart):
         self.notes.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
         self.notes.setMarkerSize(11)
         self.notes.setColor(QColor(NOTE_COLOUR))
-        for series in (self.cursor, self.notes):
+        self.ahead = QLineSeries()
+        self.ahead.setName("Rest of the call")
+        pen = QPen(QColor(AHEAD_COLOUR), 2)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        self.ahead.setPen(pen)
+        for series in (self.ahead, self.cursor, self.notes):
             self._add(series)
         for marker in self.chart_.legend().markers(self.cursor):
             marker.setVisible(False)
@@ -42,23 +46,13 @@ class ReplayChart(SentimentChart):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Click to play from that moment")
 
-    def show_call(self, events: Sequence[Event], duration: float, step_titles: dict[str, str] | None = None) -> None:
-        """Draw the whole call (the live chart's own drawing, event by event)."""
-        self.clear_call()
-        titles = step_titles or {}
-        for event in events:
-            if isinstance(event, SentimentPoint):
-                self.add_point(event)
-            elif isinstance(event, StepDone):
-                self.add_step(event, titles.get(event.step, ""))
-            elif isinstance(event, Alert):
-                self.add_alert(event, alert_title(event.kind))
-            elif isinstance(event, Mood):
-                self.add_mood(event)
+    def show_whole_line(self, line: Sequence[tuple[float, float]], duration: float) -> None:
+        """The whole call's mood line, faint, behind the line of the moment: where the call is going."""
+        self.ahead.replace([QPointF(t, y) for t, y in line])
         self._extend(max(duration - 5.0, 0.0))
         self.set_cursor(0.0)
 
-    def set_notes(self, notes: Sequence[Note]) -> None:
+    def set_notes(self, notes: Sequence[TimedNote]) -> None:
         self.notes.clear()
         for note in notes:
             self.notes.append(note.t, NOTE_LANE)

@@ -12,6 +12,7 @@ from companion.events import Utterance
 from companion.ui.widgets.transcript import COLOURS, NAMES
 
 HIGHLIGHT = {False: "#fde68a", True: "#854d0e"}
+AHEAD = {False: "#9ca3af", True: "#6b7280"}  # lines not yet said at the player's position
 
 
 def _stamp(t: float) -> str:
@@ -19,7 +20,12 @@ def _stamp(t: float) -> str:
 
 
 class ReplayTranscript(QListWidget):
-    """One row per utterance, in order of speech; ``seek_requested`` carries the line's start."""
+    """One row per utterance, in order of speech; ``seek_requested`` carries the line's start.
+
+    Every line of the call is listed, to click and hear; the lines the agent had on
+    screen at the player's position (``show_said``, from the moment's ``CallState``)
+    read as the agent read them, the lines still to come are greyed.
+    """
 
     seek_requested = Signal(float)
 
@@ -31,6 +37,8 @@ class ReplayTranscript(QListWidget):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.utterances: list[Utterance] = []
         self.current: int | None = None
+        self._rows: dict[int, int] = {}  # utterance id -> row
+        self.said: dict[int, Utterance] = {}  # utterance id -> the line as it stood at the moment shown
         self._dark = False
         self.itemClicked.connect(self._on_item_clicked)
 
@@ -38,13 +46,35 @@ class ReplayTranscript(QListWidget):
         self.clear()
         self.current = None
         self.utterances = sorted(utterances, key=lambda u: (u.start, u.id))
-        colours = COLOURS[self._dark]
+        self._rows = {u.id: i for i, u in enumerate(self.utterances)}
+        said, self.said = self.said, {}
         for u in self.utterances:
-            item = QListWidgetItem(f"{_stamp(u.start)}  {NAMES.get(u.speaker, u.speaker)}: {u.text}")
-            item.setForeground(QBrush(QColor(colours.get(u.speaker, colours["call"]))))
+            item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, u.start)
             item.setToolTip(f"Click to play from {_stamp(u.start)}")
             self.addItem(item)
+            self._draw(u, None)
+        self.show_said([said[i] for i in said if i in self._rows])
+
+    def show_said(self, lines: Sequence[Utterance]) -> None:
+        """Draw these lines as said (their text as it stood then); every other line as still to come."""
+        said = {u.id: u for u in lines if u.id in self._rows}
+        for uid in set(self.said) | set(said):
+            if said.get(uid) != self.said.get(uid):
+                self._draw(self.utterances[self._rows[uid]], said.get(uid))
+        self.said = said
+
+    def said_lines(self) -> list[Utterance]:
+        """The lines drawn as said, in order of speech."""
+        return [u for u in self.utterances if u.id in self.said]
+
+    def _draw(self, final: Utterance, said: Utterance | None) -> None:
+        colours = COLOURS[self._dark]
+        u = said or final
+        item = self.item(self._rows[final.id])
+        item.setText(f"{_stamp(u.start)}  {NAMES.get(u.speaker, u.speaker)}: {u.text}")
+        colour = colours.get(u.speaker, colours["call"]) if said is not None else AHEAD[self._dark]
+        item.setForeground(QBrush(QColor(colour)))
 
     def set_dark(self, dark: bool) -> None:
         if dark != self._dark:

@@ -9,12 +9,12 @@ the customer said, not at the moment a step or an alert happens.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCharts import QAreaSeries, QChart, QChartView, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
-
-from companion.events import Alert, Mood, SentimentPoint, StepDone
 
 NEUTRAL_BAND = 0.15  # |smoothed| below this reads as neutral: VADER's ±0.05 is too thin to see
 MIN_SPAN_S = 60.0
@@ -32,10 +32,6 @@ AXIS_COLOUR = {False: "#374151", True: "#d1d5db"}
 GRID_COLOUR = {False: "#d1d5db", True: "#4b5563"}
 
 
-def _clock(t: float) -> str:
-    return f"{int(t) // 60}:{int(t) % 60:02d}"
-
-
 def mood_word(smoothed: float) -> str:
     """The band a reading falls in: negative, neutral or positive."""
     if smoothed <= -NEUTRAL_BAND:
@@ -43,11 +39,6 @@ def mood_word(smoothed: float) -> str:
     if smoothed >= NEUTRAL_BAND:
         return "positive"
     return "neutral"
-
-
-def is_customer(point: SentimentPoint) -> bool:
-    # A mono recording carries both voices; its line is the best customer reading there is.
-    return point.speaker in ("customer", "call")
 
 
 class SentimentChart(QChartView):
@@ -72,7 +63,6 @@ class SentimentChart(QChartView):
         self.axis_y.setTickAnchor(0.0)
         self.axis_y.setTickInterval(0.5)
         self.axis_y.setLabelFormat("%.1f")
-        self.axis_y.setLabelFormat("%.1f")
         chart.addAxis(self.axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(self.axis_y, Qt.AlignmentFlag.AlignLeft)
 
@@ -82,7 +72,7 @@ class SentimentChart(QChartView):
             self._band(NEUTRAL_BAND, Y_LIMIT),
         ]
         self.line = QLineSeries()
-        self.line.setName("Customer mood")
+        self.line.setName("Customer mood line (smoothed)")
         self.line.setPointsVisible(True)  # the first reading shows before there is a line to draw
         self.steps = QScatterSeries()
         self.steps.setName("Step done")
@@ -96,7 +86,9 @@ class SentimentChart(QChartView):
         for band in self.bands:
             for marker in chart.legend().markers(band):
                 marker.setVisible(False)
-        self.latest: SentimentPoint | None = None
+        self._line: list[tuple[float, float]] = []
+        self._steps: list[tuple[float, float]] = []
+        self._alerts: list[tuple[float, float]] = []
         self.step_labels: list[str] = []
         self.alert_labels: list[str] = []
         self.steps.hovered.connect(lambda point, state: self._show_label(point, state, self.steps))
@@ -105,35 +97,37 @@ class SentimentChart(QChartView):
         self._dark: bool | None = None
         self.set_dark(False)
 
-    # -- events --------------------------------------------------------------------------
+    # -- drawing a call state ---------------------------------------------------------
 
-    def add_point(self, point: SentimentPoint) -> None:
-        if not is_customer(point):
+    def show_call(
+        self,
+        line: Sequence[tuple[float, float]],
+        steps: Sequence[tuple[float, str]],
+        alerts: Sequence[tuple[float, str]],
+    ) -> None:
+        """Draw the smoothed mood line and the step and alert markers (call time, hover label)."""
+        self._sync(self.line, self._line, [(t, y) for t, y in line])
+        self._sync(self.steps, self._steps, [(t, STEP_LANE) for t, _ in steps])
+        self._sync(self.alerts, self._alerts, [(t, ALERT_LANE) for t, _ in alerts])
+        self.step_labels = [label for _, label in steps]
+        self.alert_labels = [label for _, label in alerts]
+        last = max([t for t, _ in line[-1:]] + [t for t, _ in steps[-1:]] + [t for t, _ in alerts[-1:]], default=0.0)
+        self._extend(last)
+
+    @staticmethod
+    def _sync(series: QLineSeries | QScatterSeries, drawn: list, points: list) -> None:
+        # A call's points only grow at the end: append the new ones, redraw only on a jump back.
+        if points == drawn:
             return
-        self.latest = point
-        if point.utterance is not None:  # live readings of partials would make the line jitter
-            self.line.append(point.t, point.smoothed)
-        self._extend(point.t)
-
-    def add_step(self, event: StepDone, title: str = "") -> None:
-        self.steps.append(event.t, STEP_LANE)
-        self.step_labels.append(f"{title or event.step} at {_clock(event.t)}: “{event.evidence}”")
-        self._extend(event.t)
-
-    def add_alert(self, event: Alert, title: str = "") -> None:
-        self.alerts.append(event.t, ALERT_LANE)
-        self.alert_labels.append(f"{title or event.kind} at {_clock(event.t)}: {event.text}")
-        self._extend(event.t)
-
-    def add_mood(self, event: Mood) -> None:
-        self._extend(event.t)
+        if points[: len(drawn)] == drawn:
+            for t, y in points[len(drawn) :]:
+                series.append(t, y)
+        else:
+            series.replace([QPointF(t, y) for t, y in points])
+        drawn[:] = points
 
     def clear_call(self) -> None:
-        for series in (self.line, self.steps, self.alerts):
-            series.clear()
-        self.step_labels.clear()
-        self.alert_labels.clear()
-        self.latest = None
+        self.show_call((), (), ())
         self._span = MIN_SPAN_S
         self.axis_x.setRange(0, MIN_SPAN_S)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from companion.events import StepDone
+from companion.analysis.state import StepTick
 from companion.ui.coaching import StepInfo
 
 MARK = {"done": "✔", "next": "➜", "pending": "○"}
@@ -30,7 +30,7 @@ class StepsPanel(QFrame):
         self._layout.addWidget(caption)
         self.rows: dict[str, QLabel] = {}
         self.steps: list[StepInfo] = []
-        self.done: dict[str, StepDone] = {}
+        self.done: dict[str, StepTick] = {}
         self.next_step: str | None = None
 
     def set_steps(self, steps: Sequence[StepInfo]) -> None:
@@ -59,26 +59,21 @@ class StepsPanel(QFrame):
         for step in self.steps:
             self._refresh(step)
 
-    def mark_done(self, event: StepDone) -> None:
-        # The first evidence is kept: it is when the step was actually done.
-        self.done.setdefault(event.step, event)
-        self._refresh_id(event.step)
-
-    def mark_next(self, step_id: str) -> None:
-        previous, self.next_step = self.next_step, step_id
-        for sid in (previous, step_id):
-            if sid is not None:
-                self._refresh_id(sid)
+    def show_progress(self, done: Sequence[StepTick], next_step: str | None) -> None:
+        """Tick the steps done (first evidence of each) and mark the next one; rows that did not change stay."""
+        ticks = {tick.step: tick for tick in done}
+        changed = {sid for sid in set(ticks) | set(self.done) if ticks.get(sid) != self.done.get(sid)}
+        if next_step != self.next_step:
+            changed |= {self.next_step, next_step}
+        self.done, self.next_step = ticks, next_step
+        for step in self.steps:
+            if step.id in changed:
+                self._refresh(step)
 
     def state(self, step_id: str) -> str:
         if step_id == self.next_step:
             return "next"
         return "done" if step_id in self.done else "pending"
-
-    def _refresh_id(self, step_id: str) -> None:
-        for step in self.steps:
-            if step.id == step_id:
-                self._refresh(step)
 
     def _refresh(self, step: StepInfo) -> None:
         row = self.rows[step.id]

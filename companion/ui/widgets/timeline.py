@@ -9,20 +9,14 @@ from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPaintEvent, QP
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from companion.events import Alert, Event, StepDone, Utterance
-from companion.store.records import Note
+from companion.ui.widgets.note_marks import NOTE_COLOURS, TimedNote, note_label
 
 LANE_COLOURS = {"agent": "#3b82f6", "customer": "#f59e0b", "call": "#6b7280"}
-NOTE_COLOURS = {"note": "#2563eb", "follow-up": "#dc2626"}
 STEP_COLOUR = "#16a34a"
 ALERT_COLOUR = "#f59e0b"
 PLAYHEAD_COLOUR = "#7c3aed"
 MARGIN = 8
 NOTE_HIT_PX = 6
-
-
-def note_label(note: Note) -> str:
-    kind = "follow-up: process issue" if note.kind == "follow-up" else "note"
-    return f"{int(note.t) // 60}:{int(note.t) % 60:02d} {note.author} ({kind}): {note.text}"
 
 
 class Timeline(QWidget):
@@ -42,7 +36,7 @@ class Timeline(QWidget):
         self.spans: list[tuple[str, float, float]] = []
         self.steps: list[float] = []
         self.alerts: list[float] = []
-        self.notes: list[Note] = []
+        self.notes: list[TimedNote] = []
 
     def set_call(self, events: Sequence[Event], duration: float) -> None:
         self.duration = max(duration, 1.0)
@@ -51,7 +45,7 @@ class Timeline(QWidget):
         self.alerts = [e.t for e in events if isinstance(e, Alert)]
         self.update()
 
-    def set_notes(self, notes: Sequence[Note]) -> None:
+    def set_notes(self, notes: Sequence[TimedNote]) -> None:
         self.notes = list(notes)
         self.update()
 
@@ -69,7 +63,7 @@ class Timeline(QWidget):
         width = max(1, self.width() - 2 * MARGIN)
         return min(max((x - MARGIN) / width, 0.0), 1.0) * self.duration
 
-    def note_near(self, x: float) -> Note | None:
+    def note_near(self, x: float) -> TimedNote | None:
         near = [(abs(self.x_of(n.t) - x), n) for n in self.notes]
         near = [pair for pair in near if pair[0] <= NOTE_HIT_PX]
         return min(near, key=lambda pair: pair[0])[1] if near else None

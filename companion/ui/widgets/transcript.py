@@ -1,20 +1,20 @@
 """The live transcript: final lines, then the text still being spoken, shown as provisional.
 
-Edits touch only the end of the document (the provisional lines are removed and
-re-added; a settled text rewrites one recent line in place), so a long call
-costs no more per update than a short one, and the
-view follows the call only while the agent is at the bottom: scrolling up to
+The view draws the lines of a ``CallState``.  Edits touch only the end of the
+document (the provisional lines are removed and re-added; a settled text
+rewrites one line in place), so a long call costs no more per update than a
+short one, and the view follows the call only while the agent is at the bottom: scrolling up to
 reread is never undone by new text.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Sequence
 
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from companion.events import Partial, Revision, Speaker, Utterance
+from companion.events import Partial, Speaker, Utterance
 
 NAMES: dict[str, str] = {"agent": "Agent", "customer": "Customer", "call": "Call"}
 # Agent and customer differ in hue and in name, so neither colour alone carries the meaning.
@@ -71,54 +71,42 @@ class TranscriptView(QTextBrowser):
 
     # -- what the call says ----------------------------------------------------------
 
-    def add_utterance(self, utterance: Utterance) -> None:
-        self._forget(utterance.speaker, utterance.segment + 1)
-        self.finals.append(utterance)
+    def show_lines(self, lines: Sequence[Utterance], provisional: Sequence[Partial]) -> None:
+        """Draw the call's lines and the text still being spoken, touching only what changed.
+
+        Lines only ever grow at the end or get their settled text in place, so the
+        cost of an update does not grow with the call.
+        """
+        if len(lines) < len(self.finals) or any(a.id != b.id for a, b in zip(self.finals, lines, strict=False)):
+            self.clear_call()  # another call (or an earlier moment): draw afresh
+        for index, (old, new) in enumerate(zip(self.finals, lines, strict=False)):
+            if old is not new and old.text != new.text:
+                self._rewrite(index, new)
+        fresh = list(lines[len(self.finals) :])
+        partials = {(p.speaker, p.segment): p for p in provisional}
+        if not fresh and partials == self.partials:
+            return
         with self._keeping_scroll():
             cursor = self._cut_provisional()
-            self._write_line(cursor, utterance.speaker, utterance.start, utterance.text, provisional=False)
+            for utterance in fresh:
+                self.finals.append(utterance)
+                self._write_line(cursor, utterance.speaker, utterance.start, utterance.text, provisional=False)
             self._final_end = cursor.position()
+            self.partials = partials
             self._write_provisional(cursor)
 
-    def revise(self, revision: Revision) -> None:
-        """Put an utterance's settled text in place of its first text, on the line where it stands."""
-        # Settled text follows its first text by seconds: look from the newest line back.
-        index = next((i for i in reversed(range(len(self.finals))) if self.finals[i].id == revision.utterance), None)
-        if index is None:
-            return
+    def _rewrite(self, index: int, line: Utterance) -> None:
+        """Put a line's settled text in place of its first text, where it stands."""
         old = self.finals[index]
-        self.finals[index] = dataclasses.replace(old, text=revision.text, words=revision.words)
+        self.finals[index] = line
         block = self.document().findBlockByNumber(index)
         body_start = block.position() + len(self._line_head(old.speaker, old.start))
         with self._keeping_scroll():
             cursor = QTextCursor(self.document())
             cursor.setPosition(body_start)
             cursor.setPosition(block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(revision.text, self._body_format(provisional=False))
-        self._final_end += len(revision.text) - len(old.text)
-
-    def add_partial(self, partial: Partial) -> None:
-        self.partials[(partial.speaker, partial.segment)] = partial
-        self._redraw_provisional()
-
-    def end_call(self) -> None:
-        """No more finals will come: provisional text left over was never confirmed."""
-        if self.partials:
-            self.partials.clear()
-            self._redraw_provisional()
-
-    def _forget(self, speaker: Speaker, before_segment: int) -> bool:
-        # A segment whose final text was empty (Whisper heard no words) sends no final; a speaker's
-        # finals come in segment order, so a final also settles every earlier segment's partial.
-        stale = [key for key in self.partials if key[0] == speaker and key[1] < before_segment]
-        for key in stale:
-            del self.partials[key]
-        return bool(stale)
-
-    def _redraw_provisional(self) -> None:
-        with self._keeping_scroll():
-            cursor = self._cut_provisional()
-            self._write_provisional(cursor)
+            cursor.insertText(line.text, self._body_format(provisional=False))
+        self._final_end += len(line.text) - len(old.text)
 
     def clear_call(self) -> None:
         self.finals.clear()
@@ -133,10 +121,7 @@ class TranscriptView(QTextBrowser):
         self._dark = dark
         finals, partials = list(self.finals), list(self.partials.values())
         self.clear_call()
-        for utterance in finals:
-            self.add_utterance(utterance)
-        for partial in partials:
-            self.add_partial(partial)
+        self.show_lines(finals, partials)
 
     def provisional_text(self) -> str:
         return " ".join(p.text for p in self.partials.values())
