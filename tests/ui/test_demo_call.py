@@ -163,3 +163,15 @@ def test_the_chart_gets_the_customer_line_and_markers(demo_run: DemoRun) -> None
     assert min(ys) < -0.3 and ys[-1] > min(ys) + 0.3, "the customer escalates, then recovers"
     assert chart.steps.count() >= 5
     assert demo_run.window.live.mood.property("mood") in ("positive", "neutral")
+
+
+@needs_coach
+def test_the_demo_call_looks_the_same_live_and_in_replay(demo_run: DemoRun, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The events the window received, kept in a real store, fed to a live view and replayed: same at every moment."""
+    from companion.ui.coaching import load_coaching
+    from tests.ui.views_compare import compare_live_and_replay, store_call
+
+    store_dir, sid = store_call(demo_run.events, tmp_path / "store", "Demo call")
+    compared = compare_live_and_replay(qtbot, store_dir, sid, load_coaching("").steps, every=3)
+    assert compared.moments >= 50
+    assert compared.distinct >= 30 and compared.alerts_seen >= 1
