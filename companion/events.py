@@ -31,12 +31,25 @@ class CallStarted:
     realtime: bool
 
 
+# Why a call ended (``CallEnded.reason``).  Sessions stored before these names may say "end" or "error".
+FINISHED = "finished"  # the source ran out (a file's end)
+STOPPED = "stopped"  # the user stopped it
+DEVICE_LOST = "device lost"  # live capture failed mid-call
+MODEL_FAILED = "model failed"  # the speech model could not be loaded: no audio was read
+FAILED = "failed"  # anything else cut the call short (an unreadable file, a bug); what was heard is kept
+INTERRUPTED = "interrupted"  # the app stopped mid-call; the recovery closed the session
+
+
 @dataclass(frozen=True, slots=True)
 class CallEnded:
-    """The last audio of the call was processed; ``t`` is the call's duration."""
+    """The call is over and every event it will have has been sent; ``t`` is the call's duration.
+
+    The pipeline sends one on every path, errors included, so a window or a recorder
+    learns of the end from this event alone.
+    """
 
     t: float
-    reason: str = "end"  # "end" (source exhausted), "stopped" (user), "error"
+    reason: str = FINISHED
 
 
 @dataclass(frozen=True, slots=True)

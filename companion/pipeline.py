@@ -21,8 +21,13 @@ from companion.asr.transcriber import Recognised, Transcriber
 from companion.asr.vad import VadSettings
 from companion.audio.frames import AudioBlock, dbfs
 from companion.audio.sources import Source
-from companion.errors import CompanionError
+from companion.errors import CaptureError, CompanionError, ModelError
 from companion.events import (
+    DEVICE_LOST,
+    FAILED,
+    FINISHED,
+    MODEL_FAILED,
+    STOPPED,
     CallEnded,
     CallStarted,
     EngineError,
@@ -139,17 +144,24 @@ class CallPipeline:
         return self.events
 
     def _run_safely(self) -> None:
+        # CallEnded goes out on every path, last of all: the window and the recorder need no other sign.
+        reason = FAILED
         try:
-            self._run()
+            reason = self._run()
         except CompanionError as exc:
             self.error = exc
+            reason = MODEL_FAILED if isinstance(exc, ModelError) else FAILED
+            self._emit(EngineError(self._audio_t, str(exc), fatal=True))
         except Exception as exc:  # a bug must not lose the call: report it, keep the events
             log.exception("the call pipeline failed")
             self.error = CompanionError(f"the call stopped unexpectedly: {exc}")
             self._emit(EngineError(self._audio_t, str(self.error), fatal=True))
-            self._emit(CallEnded(self._audio_t, "error"))
+        finally:
+            self.wall_s = time.monotonic() - self._wall_start if self._wall_start else 0.0
+            self._emit(CallEnded(self._audio_t, reason))
 
-    def _run(self) -> None:
+    def _run(self) -> str:
+        """Run the call; returns why it ended (a source's error is kept in ``error``, the rest raise)."""
         settings = self.settings
         model = load_model(settings.model)
         realtime = self.source.realtime
@@ -168,14 +180,14 @@ class CallPipeline:
         self._wall_start = time.monotonic()
         self._clock_anchor = (self._wall_start, 0.0)
         self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), realtime))
-        reason = "end"
+        reason = FINISHED
         try:
             self.source.run(lambda block: self._on_block(block, transcriber), self._stop)
             if self._stop.is_set():
-                reason = "stopped"
+                reason = STOPPED
         except CompanionError as exc:
             self.error = exc
-            reason = "error"
+            reason = DEVICE_LOST if isinstance(exc, CaptureError) else FAILED
             self._emit(EngineError(self._audio_t, str(exc), fatal=True))
         finally:
             # Whatever ended the audio, what was heard is still transcribed and kept.
@@ -186,8 +198,7 @@ class CallPipeline:
                 transcriber.drain()
             finally:
                 transcriber.close()
-            self.wall_s = time.monotonic() - self._wall_start
-            self._emit(CallEnded(self._audio_t, reason))
+        return reason
 
     def _on_block(self, block: AudioBlock, transcriber: Transcriber) -> None:
         if block.t1 > self._audio_t:
@@ -282,7 +293,7 @@ class CallPipeline:
         self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), False))
         for utterance in utterances:
             self._emit(utterance)
-        self._emit(CallEnded(duration, "end"))
+        self._emit(CallEnded(duration, FINISHED))
         return self.events
 
     def _emit(self, event: Event) -> None:

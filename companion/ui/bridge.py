@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from companion.asr.model import load_model
 from companion.audio.sources import Source
 from companion.errors import CompanionError
-from companion.events import CallEnded, EngineError, Event, Level
+from companion.events import CallEnded, Event
 from companion.pipeline import CallPipeline, Coach, EngineSettings
 
 log = logging.getLogger(__name__)
@@ -29,18 +29,15 @@ class EngineBridge(QObject):
     """Typed signals carrying the engine's frozen event values to the GUI thread."""
 
     event_ready = Signal(object)  # any companion.events value
-    level_changed = Signal(str, float)  # speaker, dBFS
-    error = Signal(str)  # a message written for a person
-    finished = Signal(str)  # why the call ended: end, stopped or error
+    finished = Signal(str)  # the call's CallEnded reason (companion.events: finished, stopped, device lost...)
 
     def __call__(self, event: Event) -> None:
         """The pipeline's listener: runs on an engine thread, so it only emits."""
         self.event_ready.emit(event)
-        if isinstance(event, Level):
-            self.level_changed.emit(event.speaker, event.dbfs)
-        elif isinstance(event, EngineError):
-            self.error.emit(event.message)
-        elif isinstance(event, CallEnded):
+
+    def announce_end(self, event: Event) -> None:
+        """The pipeline's last listener: the call is over once every other listener has its CallEnded."""
+        if isinstance(event, CallEnded):
             self.finished.emit(event.reason)
 
 
@@ -62,6 +59,8 @@ class CallSession(QObject):
     # The pipeline owns its thread; a model still preloading is waited for inside
     # load_model, so starting a call never loads the model twice.
     def start(self) -> None:
+        # Added last, after any recorder: when the window hears of the end, the recorder already has it.
+        self.pipeline.add_listener(self.bridge.announce_end)
         self.pipeline.start()
 
     def stop(self) -> None:

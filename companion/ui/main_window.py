@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QToolBar
 
@@ -19,6 +19,7 @@ from companion.asr.model import ModelSettings
 from companion.audio.files import FileSource
 from companion.audio.sources import Source
 from companion.errors import CompanionError
+from companion.events import DEVICE_LOST, FAILED, FINISHED, MODEL_FAILED, STOPPED
 from companion.pipeline import EngineSettings
 from companion.ui.bridge import CallSession, warm_up
 from companion.ui.coaching import load_coaching
@@ -32,21 +33,25 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1180, 800)
 COMPACT_SIZE = QSize(460, 250)
-SESSION_POLL_MS = 200
 CLOSE_WAIT_S = 20.0
+END_WORDS = {
+    FINISHED: "Call ended",
+    STOPPED: "Call stopped",
+    DEVICE_LOST: "Call ended: an audio device was lost",
+    MODEL_FAILED: "Call not started: the speech model could not be loaded",
+    FAILED: "Call ended by an error",
+}
 
 
 class MainWindow(QMainWindow):
     """Start and stop calls, switch to compact mode, and show the live view."""
 
-    call_started = Signal()
     call_starting = Signal(object)  # the CallSession, before its pipeline runs: attach listeners here
-    call_finished = Signal(str)
+    call_finished = Signal(str)  # the CallEnded reason, once the window has finished with the call
 
     def __init__(self, settings: Settings, audible: bool = True, dark: bool = False) -> None:
         super().__init__()
         self.settings = settings
-        self._end_reason: str | None = None
         self.audible = audible
         self.session: CallSession | None = None
         self.playback: DemoPlayback | None = None
@@ -61,9 +66,6 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.state_label = QLabel("Ready")
         self.statusBar().addWidget(self.state_label, 1)
-        self._watch = QTimer(self)
-        self._watch.setInterval(SESSION_POLL_MS)
-        self._watch.timeout.connect(self._on_watch)
         self.set_dark(dark)
         self.warm_up_thread = warm_up(self._engine_settings())
         self._restore_geometry()
@@ -164,17 +166,15 @@ class MainWindow(QMainWindow):
         self.live.set_steps(coaching.steps)
         self.session = CallSession(source, self._engine_settings(), coaching.coach, parent=self)
         self.session.bridge.event_ready.connect(self.live.apply)
-        self.session.bridge.finished.connect(self._on_call_ended)
+        self.session.bridge.finished.connect(self._on_call_finished)
         self.call_starting.emit(self.session)
         self.session.start()
         if self.playback is not None:
             self.playback.play()
-        self._watch.start()
         self.start_action.setIcon(QIcon(":/icons/stop.svg"))
         self.start_action.setText("Stop call")
         self.demo_action.setEnabled(False)
-        self.state_label.setText(f"In call: {source.description}")
-        self.call_started.emit()
+        self.state_label.setText("Demo call playing" if self.live.demo else "In call")
         return True
 
     def _engine_settings(self) -> EngineSettings:
@@ -188,35 +188,22 @@ class MainWindow(QMainWindow):
             self.playback.stop()
         self.state_label.setText("Stopping: finishing the transcript of what was said…")
 
-    def _on_call_ended(self, reason: str) -> None:
-        self._end_reason = reason
-        if self.session is not None and self.session.running:
-            self.state_label.setText("Call ended: finishing…")
-
-    def _on_watch(self) -> None:
-        # The call is over once its thread is: just after CallEnded, or straight away when
-        # a model cannot load (then no CallEnded comes at all).
-        if self.session is not None and not self.session.running:
-            reason = self._end_reason or ("error" if self.session.error else "end")
-            self._end_reason = None
-            self._on_call_finished(reason)
-
     def _on_call_finished(self, reason: str) -> None:
+        """The call's CallEnded has reached the window: every event is in, the engine is stopping."""
         session = self.session
         if session is None:
             return
         self.session = None
-        self._watch.stop()
+        session.wait(CLOSE_WAIT_S)  # CallEnded is the engine's last act: this returns at once
         if self.playback is not None:
             self.playback.stop()
             self.playback = None
         if session.error is not None:
             self.live.show_error(f"{session.error} What was captured is kept.")
-        self.live.stats.set_recording(False)
         self.start_action.setIcon(QIcon(":/icons/start.svg"))
         self.start_action.setText("Start call")
         self.demo_action.setEnabled(True)
-        self.state_label.setText("Call ended" if reason != "error" else "Call ended by an error")
+        self.state_label.setText(END_WORDS.get(reason, f"Call ended ({reason})"))
         self.last_events = list(session.events)
         self.call_finished.emit(reason)
 

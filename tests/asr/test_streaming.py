@@ -25,7 +25,7 @@ def live_events(espeak: None) -> tuple[list, list[speech.Turn]]:
 def test_call_is_bracketed(live_events) -> None:
     events, _ = live_events
     assert isinstance(events[0], CallStarted) and events[0].realtime
-    assert isinstance(events[-1], CallEnded) and events[-1].reason == "end"
+    assert isinstance(events[-1], CallEnded) and events[-1].reason == "finished"
 
 
 def test_partials_refresh_while_speaking(live_events) -> None:

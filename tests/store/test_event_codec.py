@@ -25,7 +25,7 @@ def test_every_event_type_round_trips() -> None:
 
 def test_old_and_new_fields_are_tolerated() -> None:
     # An event stored before a field existed takes the default; a field from a newer app is ignored.
-    assert event_codec.decode("CallEnded", '{"t": 4.0}') == CallEnded(4.0, "end")
+    assert event_codec.decode("CallEnded", '{"t": 4.0}') == CallEnded(4.0, "finished")
     assert event_codec.decode("CallEnded", '{"t": 4.0, "reason": "stopped", "later": 1}') == CallEnded(4.0, "stopped")
 
 

@@ -73,7 +73,7 @@ def demo_run(qapp: QApplication, ui_resources: None, demo_call: Path) -> Iterato
 
 
 def test_the_call_runs_to_its_end(demo_run: DemoRun) -> None:
-    assert demo_run.reason == "end"
+    assert demo_run.reason == "finished"
     assert not demo_run.window.in_call
     assert demo_run.window.live.stats.recording.property("active") == "false"
     assert demo_run.window.live.stats.timer.text() in ("01:34", "01:35")

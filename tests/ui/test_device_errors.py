@@ -54,7 +54,7 @@ def test_a_device_vanishing_mid_call_shows_a_message_and_keeps_the_call(
     window.show()
     with qtbot.waitSignal(window.call_finished, timeout=120_000) as finished:
         assert window.run_source(VanishingHeadset(demo_call))
-    assert finished.args == ["error"]
+    assert finished.args == ["device lost"]
     banner = window.live.error_banner
     assert banner.isVisible()
     assert "headset was disconnected" in banner.text() and "What was captured is kept" in banner.text()
@@ -95,3 +95,33 @@ def test_settings_dialog_lists_inputs_or_says_why_not(qtbot: QtBot, settings: Se
     qtbot.addWidget(dialog)
     # Either real devices are listed, or the dialog says in words why there are none.
     assert dialog.agent_device.count() > 1 or dialog.message.text().strip("⚠ ")
+
+
+def test_a_model_that_cannot_load_ends_the_call_in_the_window(
+    qtbot: QtBot, settings: Settings, demo_call: Path
+) -> None:
+    """No timer watches the engine: the window learns of the failed call from its CallEnded alone."""
+    settings.set(Key.MODEL, "/no/such/model")
+    window = MainWindow(settings, audible=False)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.call_finished, timeout=30_000) as finished:
+        assert window.start_demo(demo_call, realtime=False)
+    assert finished.args == ["model failed"]
+    assert not window.in_call and window.start_action.text() == "Start call"
+    assert "speech model" in window.live.error_banner.text() and window.live.error_banner.isVisible()
+    assert "could not be loaded" in window.state_label.text()
+    assert window.live.stats.recording.property("active") == "false"
+
+
+def test_stopping_a_call_in_the_window_ends_it_as_stopped(qtbot: QtBot, settings: Settings, demo_call: Path) -> None:
+    window = MainWindow(settings, audible=False)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.start_demo(demo_call, realtime=True)
+    qtbot.waitUntil(lambda: window.live.state.t > 2.0, timeout=60_000)
+    assert window.live.stats.recording.text() == "● DEMO"
+    with qtbot.waitSignal(window.call_finished, timeout=60_000) as finished:
+        window.stop_call()
+    assert finished.args == ["stopped"] and not window.in_call
+    assert window.state_label.text() == "Call stopped"
