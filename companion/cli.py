@@ -7,10 +7,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from companion import exit_codes
 from companion.commands import analyze, export, gui, import_session, live, sessions
 from companion.errors import CompanionError
-
-EXIT_USER_ERROR = 2
 
 # Each module adds its own sub-command; the window's options live on the top parser.
 COMMANDS = (analyze, live, sessions, export, import_session, gui)
@@ -43,6 +42,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args))
     except CompanionError as exc:
         print(f"call-companion: {exc}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return exit_codes.USER_ERROR
     except KeyboardInterrupt:
-        return 130
+        return exit_codes.INTERRUPTED

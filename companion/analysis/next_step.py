@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 
 from companion.analysis.phrases import split_sentences
+from companion.analysis.step_ids import STEP_ORDER
 
-ORDER = ("listen", "empathize", "assess", "affirm", "resolve", "agree", "thank")
+ORDER = STEP_ORDER
 UPSET = -0.25  # a customer reading at or below this is upset
 REESCALATION = -0.45  # after empathy, a reading this low ...
 REESCALATION_DROP = 0.3  # ... this far below the line is a re-escalation

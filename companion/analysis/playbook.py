@@ -20,11 +20,12 @@ import yaml
 import companion
 from companion.analysis.cue_settings import CueThresholds
 from companion.analysis.phrases import Phrase
+from companion.analysis.step_ids import STEP_ORDER
 from companion.errors import PlaybookError
 
 log = logging.getLogger(__name__)
 
-STEP_IDS = ("listen", "empathize", "assess", "affirm", "resolve", "agree", "thank")
+STEP_IDS = STEP_ORDER
 PITFALL_IDS = ("trigger-words", "early-solution", "interruption", "dead-air", "agent-negativity")
 DEFAULT_NAME = "playbook.yaml"
 

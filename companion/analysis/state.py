@@ -63,6 +63,7 @@ class CallState:
     """Everything a view shows of a call at call time ``t``."""
 
     t: float = 0.0
+    call_s: float = 0.0  # how far the call's audio has run: the call timer (later work may be stamped later)
     started: bool = False
     ended: str | None = None  # the CallEnded reason, once the call is over
     lines: tuple[Utterance, ...] = ()  # final lines in the order they came, settled text in place
@@ -129,6 +130,7 @@ class CallFold:
 
     def reset(self) -> None:
         self.t = 0.0
+        self.call_s = 0.0
         self.started = False
         self.ended: str | None = None
         self.lines: list[Utterance] = []
@@ -162,8 +164,10 @@ class CallFold:
         self.t = max(self.t, float(event.t))
         if isinstance(event, Utterance):
             self._add_line(event)
+            self.call_s = max(self.call_s, event.end)
         elif isinstance(event, Partial):
             self.partials[(event.speaker, event.segment)] = event
+            self.call_s = max(self.call_s, event.t)
         elif isinstance(event, Revision):
             index = self._line_index.get(event.utterance)
             if index is not None:
@@ -182,10 +186,12 @@ class CallFold:
             self.alerts.append(event)
         elif isinstance(event, Level):
             self.levels[event.speaker] = event.dbfs
+            self.call_s = max(self.call_s, event.t)
         elif isinstance(event, EngineError):
             self.errors.append(event.message)
         elif isinstance(event, CallEnded):
             self.ended = event.reason
+            self.call_s = max(self.call_s, event.t)
             self.partials.clear()  # provisional text left over was never confirmed
 
     def _add_line(self, utterance: Utterance) -> None:
@@ -216,6 +222,7 @@ class CallFold:
         if self._state is None:
             self._state = CallState(
                 t=self.t,
+                call_s=self.call_s,
                 started=self.started,
                 ended=self.ended,
                 lines=tuple(self.lines),

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from companion import exit_codes
 from companion.commands.store_location import add_store_option, open_store
 from companion.errors import CompanionError
-
-EXIT_USER_ERROR = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(text)
     if error is not None:
         print(f"call-companion: {error}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return exit_codes.USER_ERROR
     return 0
 
 

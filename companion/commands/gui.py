@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_USER_ERROR = 2
+from companion import exit_codes
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -32,10 +32,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.screenshot is not None and args.quit_after is None:
         print("call-companion: --screenshot needs --quit-after SECONDS", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return exit_codes.USER_ERROR
     if args.quit_after is not None and args.quit_after < 0:
         print("call-companion: --quit-after must be 0 or more seconds", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return exit_codes.USER_ERROR
     return run_window(
         WindowOptions(
             demo=args.demo,

@@ -7,6 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from companion import exit_codes
 from companion.analysis.playbook import Playbook, load_playbook_or_default
 from companion.commands.store_location import add_store_option, open_store
 from companion.errors import PlaybookError
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{path}: imported as session {session_id}")
     if error is not None:
         print(f"call-companion: {error} (the part before it was kept)", file=sys.stderr)
-        return 2
+        return exit_codes.USER_ERROR
     return 0
 
 

@@ -14,9 +14,8 @@ import sys
 import threading
 from pathlib import Path
 
+from companion import exit_codes
 from companion.events import EngineError, Event, Revision, Utterance
-
-EXIT_USER_ERROR = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,7 +43,7 @@ def run_devices(args: argparse.Namespace) -> int:
     devices = list_input_devices()
     if not devices:
         print("no sound inputs found", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return exit_codes.USER_ERROR
     for d in devices:
         print(f"{d.index:3d}  {d.name}  ({d.host_api}, {d.max_input_channels} ch, {d.default_samplerate:.0f} Hz)")
     return 0
@@ -90,5 +89,5 @@ def run_listen(args: argparse.Namespace) -> int:
         Path(args.json_out).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     if pipeline.error is not None:
         print(f"call-companion: {pipeline.error}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return exit_codes.USER_ERROR
     return 0

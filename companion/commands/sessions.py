@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from companion.commands.store_location import add_store_option, open_store
+from companion.commands.store_location import add_store_option, open_store, store_exists
 from companion.store.export import clock
 from companion.store.recorder import default_spool_dir
 from companion.store.records import SessionSummary
@@ -51,8 +51,10 @@ def _mood(value: float | None) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_store(args, readonly=True) as store:
-        rows = store.sessions(search=args.search, limit=args.limit)
+    rows: list[SessionSummary] = []
+    if store_exists(args):  # no calls kept yet: an empty list, not an error
+        with open_store(args, readonly=True) as store:
+            rows = store.sessions(search=args.search, limit=args.limit)
     if args.json:
         print(json.dumps([summary_dict(s) for s in rows], indent=1))
         return 0

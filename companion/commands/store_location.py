@@ -1,21 +1,13 @@
-"""Where the command line finds the session store: ``--store-dir`` or the user's data folder.
-
-The store itself never decides this; the window passes the QStandardPaths
-folder and the command line passes the XDG one computed here.
-"""
+"""Where the command line finds the session store: ``--store-dir`` or the default the window uses too."""
 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from companion.store.db import SessionStore
-
-
-def default_store_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "call-companion"
+from companion.paths import default_store_dir
+from companion.store.db import DB_NAME, SessionStore
+from companion.store.migrate import adopt_default_stores
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
@@ -24,12 +16,20 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help=f"the session store to use (default {default_store_dir()})",
+        help=f"the session store to use (default {default_store_dir()}, which the window uses too)",
     )
 
 
 def store_dir(args: argparse.Namespace) -> Path:
-    return args.store_dir or default_store_dir()
+    if args.store_dir:
+        return args.store_dir
+    folder = default_store_dir()
+    adopt_default_stores(folder)  # sessions an older window kept in its own folder
+    return folder
+
+
+def store_exists(args: argparse.Namespace) -> bool:
+    return (store_dir(args) / DB_NAME).exists()
 
 
 def open_store(args: argparse.Namespace, readonly: bool = False) -> SessionStore:

@@ -13,6 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from companion import exit_codes
+
 log = logging.getLogger(__name__)
 
 
@@ -66,7 +68,7 @@ def run_window(options: WindowOptions) -> int:
         QTimer.singleShot(0, window.start_demo)
     elif options.call:
         QTimer.singleShot(0, window.start_call)
-    result = {"code": 0}
+    result = {"code": exit_codes.OK}
     if options.quit_after is not None:
 
         def finish() -> None:
@@ -74,7 +76,7 @@ def run_window(options: WindowOptions) -> int:
                 options.screenshot.parent.mkdir(parents=True, exist_ok=True)
                 if not window.grab().save(str(options.screenshot)):
                     print(f"call-companion: cannot write {options.screenshot}", file=sys.stderr)
-                    result["code"] = 2
+                    result["code"] = exit_codes.USER_ERROR
             window.close()
             app.quit()
 

@@ -120,7 +120,7 @@ class LiveView(QWidget):
     def show_state(self, state: CallState) -> None:
         previous = self.panels.state
         self.transcript.show_lines(state.lines, state.provisional)
-        self.stats.show_call(state.t, state.talk_s, state.levels)
+        self.stats.show_call(state.call_s, state.talk_s, state.levels)
         self.stats.set_recording(state.recording, self.demo)
         if state.errors != previous.errors and state.errors:
             self.show_error(state.errors[-1])

@@ -1,24 +1,23 @@
-"""Where the window keeps its sessions: a folder from the settings, or the user's data folder.
+"""Where the window keeps its sessions: a folder from the settings, or the default every part shares.
 
-The store never decides where user data lives; the window asks Qt for the
-platform's application-data folder and passes the path down.
+The default comes from ``companion.paths`` (no Qt), so the window and the
+command line see the same calls.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
-
+from companion.paths import default_store_dir
+from companion.store.migrate import adopt_default_stores
 from companion.ui.settings import Key, Settings
 
 
-def default_store_dir() -> Path:
-    """The platform's data folder for this app (e.g. ~/.local/share/call-companion/Call Companion)."""
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(base) / "sessions" if base else Path.home() / ".local" / "share" / "call-companion"
-
-
 def store_dir(settings: Settings) -> Path:
+    """The store to use; on first use of the default, sessions an older window kept elsewhere are moved in."""
     chosen = settings.text(Key.STORE_DIR).strip()
-    return Path(chosen).expanduser() if chosen else default_store_dir()
+    if chosen:
+        return Path(chosen).expanduser()
+    folder = default_store_dir()
+    adopt_default_stores(folder)
+    return folder

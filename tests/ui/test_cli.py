@@ -57,3 +57,36 @@ def test_no_portaudio_shows_a_message_in_the_window(tmp_path: Path) -> None:
     assert "shown in the window" in result.stderr and "libportaudio2" in result.stderr
     assert "Traceback" not in result.stderr
     assert not QImage(str(shot)).isNull()
+
+
+def test_the_window_and_the_command_line_see_the_same_calls(tmp_path: Path) -> None:
+    """A new user: a demo call in the window, then ``sessions list`` with no flag shows it."""
+    import json
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = {k: v for k, v in env.items() if not k.startswith("XDG_")}
+    env["HOME"] = str(home)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "companion", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+
+    empty = run("sessions", "list")
+    assert empty.returncode == 0 and empty.stdout.strip() == "no sessions", empty.stderr
+    # The window plays the demo for a few seconds, then closes: the call is stopped and kept.
+    window = run("--demo", "--screenshot", str(tmp_path / "demo.png"), "--quit-after", "12")
+    assert window.returncode == 0, window.stderr
+    listed = run("sessions", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert len(rows) == 1 and rows[0]["state"] == "complete", rows
+    assert rows[0]["duration"] > 1.0 and rows[0]["audio"].startswith(str(home / ".local" / "share" / "call-companion"))

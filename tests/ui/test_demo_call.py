@@ -134,7 +134,7 @@ def test_the_next_step_follows_the_call(demo_run: DemoRun) -> None:
     expected = ["listen", "empathize", "assess", "affirm", "resolve", "agree", "thank"]
     it = iter(shown)
     assert all(step in it for step in expected), shown
-    assert demo_run.window.live.next_step.title.text() == demo_run.window.live.step("thank").title
+    assert demo_run.window.live.next_step.title.text() == demo_run.window.live.panels.step("thank").title
 
 
 @needs_coach
@@ -150,7 +150,7 @@ def test_steps_are_ticked_with_their_evidence(demo_run: DemoRun) -> None:
 def test_the_trigger_word_raises_an_alert(demo_run: DemoRun) -> None:
     alerts = [e for e in demo_run.events if isinstance(e, Alert) and e.kind == "trigger-words"]
     assert alerts and 15.0 < alerts[0].t < 30.0
-    assert "trigger-words" in {a.kind for a in demo_run.window.live.alerts.history}
+    assert "trigger-words" in {a.kind for a in demo_run.window.live.state.alerts}
     assert demo_run.window.live.chart.alerts.count() >= 1
 
 
@@ -172,6 +172,6 @@ def test_the_demo_call_looks_the_same_live_and_in_replay(demo_run: DemoRun, qtbo
     from tests.ui.views_compare import compare_live_and_replay, store_call
 
     store_dir, sid = store_call(demo_run.events, tmp_path / "store", "Demo call")
-    compared = compare_live_and_replay(qtbot, store_dir, sid, load_coaching("").steps, every=3)
+    compared = compare_live_and_replay(qtbot, store_dir, sid, load_coaching("").steps)
     assert compared.moments >= 50
-    assert compared.distinct >= 30 and compared.alerts_seen >= 1
+    assert compared.distinct >= 20 and compared.alerts_seen >= 1

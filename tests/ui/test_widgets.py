@@ -254,9 +254,7 @@ def test_mood_reading_says_how_the_customer_feels_now_words_first(qtbot: QtBot, 
     assert mood.text() == "Positive, calming ↗"
 
 
-def test_alerts_show_what_the_call_state_has_on_screen_fading_with_call_time(
-    qtbot: QtBot, ui_resources: None
-) -> None:
+def test_alerts_show_what_the_call_state_has_on_screen_fading_with_call_time(qtbot: QtBot, ui_resources: None) -> None:
     stack = AlertStack()
     qtbot.addWidget(stack)
     stack.show()

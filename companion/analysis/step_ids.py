@@ -1,0 +1,23 @@
+"""The de-escalation playbook's steps, by id, in the order a call takes them.
+
+One definition: the playbook loader checks a team's file against it, the coach
+walks it, and the window and the stored sessions name steps by these ids.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class StepId(StrEnum):
+    LISTEN = "listen"
+    EMPATHIZE = "empathize"
+    ASSESS = "assess"
+    AFFIRM = "affirm"
+    RESOLVE = "resolve"
+    AGREE = "agree"
+    THANK = "thank"
+
+
+STEP_ORDER: tuple[StepId, ...] = tuple(StepId)
+"""The steps in playbook order (members compare equal to their id strings)."""
