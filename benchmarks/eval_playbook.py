@@ -93,7 +93,7 @@ def run_audio(wav: Path, playbook: Playbook, vad: VadSettings) -> tuple[dict[str
 
 
 def run_text(turns: list[Turn], playbook: Playbook, folder: Path, name: str) -> dict[str, Any]:
-    from companion.analyze import analyze_file
+    from companion.call_analysis import analyze_file
 
     path = folder / f"{name}.txt"
     path.write_text(as_transcript(turns), encoding="utf-8")

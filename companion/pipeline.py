@@ -20,7 +20,7 @@ from companion.asr.segmenter import SegmentAudio, Segmenter, SegmentStarted
 from companion.asr.transcriber import Recognised, Transcriber
 from companion.asr.vad import VadSettings
 from companion.audio.frames import AudioBlock, dbfs
-from companion.audio.sources import Source
+from companion.audio.sources import Source, SourceItem
 from companion.errors import CaptureError, CompanionError, ModelError
 from companion.events import (
     DEVICE_LOST,
@@ -162,6 +162,9 @@ class CallPipeline:
 
     def _run(self) -> str:
         """Run the call; returns why it ended (a source's error is kept in ``error``, the rest raise)."""
+        # Sources written before text sources existed carry audio.
+        if not getattr(self.source, "carries_audio", True):
+            return self._run_text()
         settings = self.settings
         model = load_model(settings.model)
         realtime = self.source.realtime
@@ -182,7 +185,7 @@ class CallPipeline:
         self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), realtime))
         reason = FINISHED
         try:
-            self.source.run(lambda block: self._on_block(block, transcriber), self._stop)
+            self.source.run(lambda block: self._on_block(block, transcriber), self._stop)  # type: ignore[arg-type]
             if self._stop.is_set():
                 reason = STOPPED
         except CompanionError as exc:
@@ -288,13 +291,19 @@ class CallPipeline:
             )
         )
 
-    def feed_utterances(self, utterances: Sequence[Utterance], duration: float) -> list[Event]:
-        """Run the coach over a transcript from elsewhere (no audio): the same fold, no recogniser."""
-        self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), False))
-        for utterance in utterances:
-            self._emit(utterance)
-        self._emit(CallEnded(duration, FINISHED))
-        return self.events
+    def _run_text(self) -> str:
+        """A transcript's lines go straight to the coach: the same fold, no recogniser."""
+        self._wall_start = time.monotonic()
+        self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), self.source.realtime))
+
+        def on_line(line: SourceItem) -> None:
+            if not isinstance(line, Utterance):
+                raise TypeError(f"a text source delivered {type(line).__name__}, not an Utterance")
+            self._audio_t = max(self._audio_t, line.end)
+            self._emit(line)
+
+        self.source.run(on_line, self._stop)
+        return STOPPED if self._stop.is_set() else FINISHED
 
     def _emit(self, event: Event) -> None:
         with self._emit_lock:

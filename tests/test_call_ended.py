@@ -48,6 +48,7 @@ class LosesDevice:
     """A spoken call whose "headset" is unplugged part-way: the real error a live source raises."""
 
     realtime = False
+    carries_audio = True
     description = "USB headset"
 
     def __init__(self, path: Path, at_s: float) -> None:

@@ -9,7 +9,7 @@ a turn once read as a 7 s slow response).
 from __future__ import annotations
 
 from companion.analysis.playbook import load_playbook
-from companion.analyze import analyze_file
+from companion.call_analysis import analyze_file
 from companion.ui.demo import DEMO_CALL
 
 

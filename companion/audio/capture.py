@@ -52,6 +52,7 @@ class LiveSource:
     """Audio from sound devices, delivered at the pace of the call."""
 
     realtime = True
+    carries_audio = True
 
     def __init__(
         self,

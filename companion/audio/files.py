@@ -38,6 +38,8 @@ def channel_map(agent: str | None, n_channels: int) -> tuple[tuple[Speaker, str]
 class FileSource:
     """Plays a recorded call into the pipeline, at real-time pace or as fast as decoding goes."""
 
+    carries_audio = True
+
     def __init__(self, path: str | Path, agent: str | None = None, realtime: bool = False) -> None:
         self.path = Path(path)
         self.realtime = realtime

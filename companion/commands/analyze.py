@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from companion.analysis.playbook import load_playbook_or_default
-    from companion.analyze import analyze_file
+    from companion.call_analysis import analyze_file
     from companion.errors import PlaybookError
 
     try:
@@ -76,7 +76,7 @@ def _text_line(u: dict) -> str:
 
 def _analyze_into_store(args: argparse.Namespace, playbook: Any) -> tuple[dict[str, Any], CompanionError | None]:
     from companion.analysis.coach import coach_for
-    from companion.analyze import record_file
+    from companion.call_analysis import record_file
     from companion.store.recorder import RecorderSettings
 
     path = Path(args.file)

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: {result.message}")
             return 0
         from companion.analysis.coach import coach_for
-        from companion.analyze import record_file
+        from companion.call_analysis import record_file
 
         playbook = _playbook(args.playbook)
         coach = coach_for(playbook) if playbook is not None else None

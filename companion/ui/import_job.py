@@ -27,7 +27,7 @@ class ImportSignals(QObject):
 
 
 class ImportRecordingJob(QRunnable):
-    """Runs ``companion.analyze.record_file`` with a coach, reporting through ``signals``."""
+    """Runs ``companion.call_analysis.record_file`` with a coach, reporting through ``signals``."""
 
     def __init__(
         self,
@@ -64,7 +64,7 @@ class ImportRecordingJob(QRunnable):
 
         from companion.analysis.coach import coach_for
         from companion.analysis.playbook import load_playbook_or_default
-        from companion.analyze import record_file
+        from companion.call_analysis import record_file
         from companion.store.db import SessionStore
 
         try:

@@ -13,7 +13,7 @@ import pytest
 
 from companion.analysis.labelled_calls import Score, read_call, score_report
 from companion.analysis.playbook import Playbook
-from companion.analyze import analyze_file
+from companion.call_analysis import analyze_file
 from tests import speech
 from tests.analysis.conftest import FIXTURES
 

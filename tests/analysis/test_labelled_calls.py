@@ -13,7 +13,7 @@ import pytest
 
 from companion.analysis.labelled_calls import Score, as_transcript, read_call, score_report
 from companion.analysis.playbook import Playbook
-from companion.analyze import analyze_file
+from companion.call_analysis import analyze_file
 from tests.analysis.conftest import FIXTURES
 
 CALLS = sorted(FIXTURES.glob("*.call"))

@@ -104,3 +104,21 @@ def test_a_bad_transcript_line_exits_2_with_one_line(tmp_path: Path, capsys: pyt
     assert cli.main(["analyze", str(write(tmp_path, "Agent: hi\nBob: hello\n"))]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "line 2" in err[0] and "Traceback" not in err[0]
+
+
+def test_a_transcript_is_a_source_like_any_other(tmp_path: Path) -> None:
+    """Its lines come through the pipeline's one door (Source.run), with no recogniser and no side entrance."""
+    from companion.call_analysis import TranscriptSource
+    from companion.events import CallEnded, CallStarted, Utterance
+    from companion.pipeline import CallPipeline
+
+    source = TranscriptSource(write(tmp_path, TRANSCRIPT))
+    assert not source.carries_audio
+    pipeline = CallPipeline(source)
+    events = pipeline.run()
+    assert isinstance(events[0], CallStarted) and not events[0].realtime
+    lines = [e for e in events if isinstance(e, Utterance)]
+    assert [u.text for u in lines] == [line.utterance.text for line in source.lines] and len(lines) == 4
+    assert events[-1] == CallEnded(max(u.end for u in lines), "finished")
+    with pytest.raises(InputError):
+        TranscriptSource(write(tmp_path, "no speaker here\n", "bad.txt"))

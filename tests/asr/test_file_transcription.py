@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.analyze import analyze_file
+from companion.call_analysis import analyze_file
 from tests import speech
 
 # An insurance claim call: nothing like the evaluation calls, plain words tiny.en should hear.

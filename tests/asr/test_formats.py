@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from companion.analyze import analyze_file
+from companion.call_analysis import analyze_file
 from tests import speech
 
 LINE = [

@@ -104,7 +104,7 @@ def test_analyze_store_and_import_a_recording(espeak: None, tmp_path: Path, caps
 def test_importing_a_recording_reports_progress_and_can_be_cancelled(espeak: None, tmp_path: Path) -> None:
     import threading
 
-    from companion.analyze import record_file
+    from companion.call_analysis import record_file
     from companion.errors import InputError
 
     mono = tmp_path / "long.wav"

@@ -28,6 +28,7 @@ class VanishingHeadset:
     """
 
     realtime = False
+    carries_audio = True
     description = "USB headset (unplugged mid-call)"
 
     def __init__(self, path: Path) -> None:

@@ -16,6 +16,7 @@ from companion.analysis.transcript_text import read_transcript_lines
 from companion.asr.model import ModelSettings
 from companion.audio.files import FileSource
 from companion.audio.frames import AudioBlock
+from companion.audio.sources import SourceItem
 from companion.errors import CompanionError, InputError
 from companion.events import Speaker
 from companion.pipeline import CallPipeline, EngineSettings
@@ -26,19 +27,24 @@ TRANSCRIPT_SUFFIXES = (".txt",)
 
 
 class TranscriptSource:
-    """Stands in for audio when a transcript is analysed: it names the file and has no sound."""
+    """A transcript file as a call: its lines, read when the source is made, delivered in order as utterances."""
 
     realtime = False
+    carries_audio = False
 
     def __init__(self, path: Path) -> None:
         self.description = str(path)
+        self.lines = read_transcript_lines(path)  # a bad line is an InputError now, before any call starts
 
     @property
     def channels(self) -> tuple[tuple[Speaker, str], ...]:
         return (("agent", "transcript"), ("customer", "transcript"))
 
-    def run(self, deliver: Any, stop: Any) -> None:
-        raise InputError(f"{self.description}: a transcript has no audio to play")
+    def run(self, deliver: Callable[[SourceItem], None], stop: threading.Event) -> None:
+        for line in self.lines:
+            if stop.is_set():
+                return
+            deliver(line.utterance)
 
 
 def analyze_file(
@@ -70,13 +76,11 @@ def analyze_file(
 
 
 def _analyze_transcript(path: Path, coach: Coach | None, steps: Any) -> dict[str, Any]:
-    lines = read_transcript_lines(path)
-    pipeline = CallPipeline(TranscriptSource(path), coach=coach)
-    utterances = [line.utterance for line in lines]
-    duration = max(u.end for u in utterances)
-    pipeline.feed_utterances(utterances, duration)
+    source = TranscriptSource(path)
+    pipeline = CallPipeline(source, coach=coach)
+    pipeline.run()
     report = build_report(pipeline.events, steps=steps, wall_s=None, source=str(path))
-    untimed = {line.utterance.id for line in lines if not line.timed}
+    untimed = {line.utterance.id for line in source.lines if not line.timed}
     for row in report["utterances"]:
         if row["id"] in untimed:
             # The times were only estimated for smoothing; the file gave none.
