@@ -52,7 +52,7 @@ def main() -> int:
     settings.clear()
     window = MainWindow(settings, audible=False, dark=apply_theme(app, "light"))
     window.show()
-    window.warm_up_thread.join()
+    window.jobs.wait(window.warm_up_job)
     meter = StallMeter()
     window.call_finished.connect(lambda _reason: app.quit())
     started = time.monotonic()

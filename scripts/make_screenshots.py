@@ -40,7 +40,7 @@ def main() -> int:
     window = MainWindow(settings, audible=False, dark=apply_theme(app, "light"))
     window.resize(QSize(1180, 780))
     window.show()
-    window.warm_up_thread.join()
+    window.jobs.wait(window.warm_up_job)
     args.out.mkdir(parents=True, exist_ok=True)
 
     def grab(name: str) -> None:

@@ -44,8 +44,8 @@ def run_window(options: WindowOptions) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from companion.jobs import JobsManager
     from companion.ui import resources
-    from companion.ui.bridge import wait_for_warm_up
     from companion.ui.main_window import MainWindow
     from companion.ui.settings import Key, Settings
     from companion.ui.theme import apply_theme
@@ -56,7 +56,8 @@ def run_window(options: WindowOptions) -> int:
     resources.load()
     settings = Settings(*options.settings_scope) if options.settings_scope else Settings()
     dark = apply_theme(app, options.theme or settings.text(Key.THEME))
-    window = MainWindow(settings, audible=options.audible and options.screenshot is None, dark=dark)
+    jobs = JobsManager()
+    window = MainWindow(settings, audible=options.audible and options.screenshot is None, dark=dark, jobs=jobs)
     from companion.ui.sessions_entry import install_sessions
     from companion.ui.store_location import store_dir
 
@@ -82,6 +83,6 @@ def run_window(options: WindowOptions) -> int:
 
         QTimer.singleShot(int(options.quit_after * 1000), finish)
     app.exec()
-    # Exiting while the model is still loading aborts inside CTranslate2: let the load finish.
-    wait_for_warm_up(timeout=60)
+    # Whatever is still running (the window closed it all; a model load may linger) ends before the process.
+    jobs.shutdown(timeout=60)
     return result["code"]

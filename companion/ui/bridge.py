@@ -8,8 +8,8 @@ engine never touches a widget and the GUI thread never waits for the engine.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import threading
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
@@ -18,11 +18,10 @@ from companion.asr.model import load_model
 from companion.audio.sources import Source
 from companion.errors import CompanionError
 from companion.events import CallEnded, Event
+from companion.jobs import JobsManager
 from companion.pipeline import CallPipeline, Coach, EngineSettings
 
 log = logging.getLogger(__name__)
-
-_warming: threading.Thread | None = None
 
 
 class EngineBridge(QObject):
@@ -42,7 +41,9 @@ class EngineBridge(QObject):
 
 
 class CallSession(QObject):
-    """One call run by the real pipeline in its own thread, reported through an ``EngineBridge``."""
+    """One call run by the real pipeline as a background job, reported through an ``EngineBridge``."""
+
+    name = "call-pipeline"
 
     def __init__(
         self,
@@ -55,24 +56,33 @@ class CallSession(QObject):
         super().__init__(parent)
         self.bridge = EngineBridge(self)
         self.pipeline = CallPipeline(source, settings, coach, [self.bridge, *extra_listeners])
+        self.jobs: JobsManager | None = None
 
-    # The pipeline owns its thread; a model still preloading is waited for inside
-    # load_model, so starting a call never loads the model twice.
-    def start(self) -> None:
+    # A model still preloading is waited for inside load_model, so starting a call never loads it twice.
+    def start(self, jobs: JobsManager) -> bool:
         # Added last, after any recorder: when the window hears of the end, the recorder already has it.
         self.pipeline.add_listener(self.bridge.announce_end)
-        self.pipeline.start()
+        self.jobs = jobs
+        return jobs.start(self)
+
+    def run(self) -> None:
+        """The job: the whole call, in the jobs manager's thread (its error stays in ``error``)."""
+        with contextlib.suppress(CompanionError):
+            self.pipeline.run()
+
+    def cancel(self) -> None:
+        self.stop()
 
     def stop(self) -> None:
         """Ask the call to end; what was heard is still transcribed and reported."""
         self.pipeline.stop()
 
     def wait(self, timeout: float | None = None) -> bool:
-        return self.pipeline.wait(timeout)
+        return self.jobs is None or self.jobs.wait(self, timeout)
 
     @property
     def running(self) -> bool:
-        return self.pipeline.running
+        return self.jobs is not None and self.jobs.is_running(self)
 
     @property
     def error(self) -> CompanionError | None:
@@ -82,26 +92,26 @@ class CallSession(QObject):
     def events(self) -> list[Event]:
         return self.pipeline.events
 
-
-def wait_for_warm_up(timeout: float | None = None) -> None:
-    """Let a model load finish: leaving the process mid-load aborts inside CTranslate2."""
-    if _warming is not None:
-        _warming.join(timeout)
+    def __hash__(self) -> int:  # a QObject: one job per object
+        return id(self)
 
 
-def warm_up(settings: EngineSettings) -> threading.Thread:
-    """Load the speech model in the background, so the first call starts without a pause."""
+class ModelWarmUp:
+    """Loads the speech model in the background, so the first call starts without a pause.
 
-    def load() -> None:
+    It cannot be cancelled (CTranslate2 does not stop mid-load), so quitting waits for it.
+    """
+
+    name = "model-warm-up"
+
+    def __init__(self, settings: EngineSettings) -> None:
+        self.settings = settings
+
+    def run(self) -> None:
         try:
-            load_model(settings.model)
+            load_model(self.settings.model)
         except CompanionError as exc:  # the call that needs it will report it in the window
             log.info("speech model not preloaded: %s", exc)
 
-    global _warming
-    if _warming is not None and _warming.is_alive():
-        return _warming  # one load at a time; the next window shares it
-    thread = threading.Thread(target=load, name="model-warm-up", daemon=True)
-    thread.start()
-    _warming = thread
-    return thread
+    def cancel(self) -> None:
+        pass

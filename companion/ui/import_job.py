@@ -1,8 +1,8 @@
 """Importing a recording as a session, off the GUI thread: the same pipeline as a live call.
 
-A ``QRunnable`` on the global ``QThreadPool`` (the pool's threads are not Qt
-objects, so results travel back through a small ``Signals`` QObject, queued to
-the GUI thread).  Progress is the fraction of the file read; ``cancel`` stops
+A job of the window's ``JobsManager`` (its thread is not a Qt object, so
+results travel back through a small ``Signals`` QObject, queued to the GUI
+thread).  Progress is the fraction of the file read; ``cancel`` stops
 the pipeline and the half-made session is removed by ``record_file``.
 """
 
@@ -12,7 +12,7 @@ import logging
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, Signal
 
 from companion.errors import CompanionError
 from companion.store.recorder import RecorderSettings
@@ -26,8 +26,10 @@ class ImportSignals(QObject):
     failed = Signal(str)  # a message for the user; nothing was kept
 
 
-class ImportRecordingJob(QRunnable):
+class ImportRecordingJob:
     """Runs ``companion.call_analysis.record_file`` with a coach, reporting through ``signals``."""
+
+    name = "import-recording"
 
     def __init__(
         self,
@@ -38,8 +40,6 @@ class ImportRecordingJob(QRunnable):
         settings: RecorderSettings | None = None,
         model: str = "bundled",
     ) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the page keeps the job (and its signals) until it reports
         self.path = Path(path)
         self.store_dir = Path(store_dir)
         self.playbook = playbook

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.errors import CompanionError, StoreError
+from companion.jobs import JobsManager
 from companion.store.bundle import SUFFIX, export_bundle, import_bundle
 from companion.store.db import SessionStore
 from companion.store.export import export_session
@@ -83,16 +84,18 @@ class LibraryView(QWidget):
         playbook: str = "",
         redact: bool = True,
         parent: QWidget | None = None,
+        jobs: JobsManager | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("LibraryView")
+        self.jobs = jobs or JobsManager()  # the window's, so quitting cancels an import and waits for it
         self.store_dir = Path(store_dir)
         self.recorder_settings = recorder_settings or RecorderSettings()
         self.playbook = playbook
         self.redact = redact
         self.store: SessionStore | None = None
         self.job: ImportRecordingJob | None = None
-        self.last_job: ImportRecordingJob | None = None  # kept until its pool thread has surely let go
+        self.last_job: ImportRecordingJob | None = None
         self.all_rows: list[SessionSummary] = []
         self._showing_search = False  # the status line holds a search's count, to clear with the search
 
@@ -273,7 +276,9 @@ class LibraryView(QWidget):
         self.job = self.last_job = job
         self._set_importing(True)
         self.show_status(f"Importing {path.name}: the call is transcribed and coached as if it were live…")
-        QThreadPool.globalInstance().start(job)
+        if not self.jobs.start(job):
+            self._on_import_failed("The app is closing: the import was not started.")
+            return None
         return job
 
     def cancel_import(self) -> None:

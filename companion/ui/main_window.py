@@ -20,8 +20,9 @@ from companion.audio.files import FileSource
 from companion.audio.sources import Source
 from companion.errors import CompanionError
 from companion.events import DEVICE_LOST, FAILED, FINISHED, MODEL_FAILED, STOPPED
+from companion.jobs import JobsManager
 from companion.pipeline import EngineSettings
-from companion.ui.bridge import CallSession, warm_up
+from companion.ui.bridge import CallSession, ModelWarmUp
 from companion.ui.coaching import load_coaching
 from companion.ui.demo import DEMO_CALL, DemoPlayback
 from companion.ui.live_view import LiveView
@@ -49,9 +50,12 @@ class MainWindow(QMainWindow):
     call_starting = Signal(object)  # the CallSession, before its pipeline runs: attach listeners here
     call_finished = Signal(str)  # the CallEnded reason, once the window has finished with the call
 
-    def __init__(self, settings: Settings, audible: bool = True, dark: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, audible: bool = True, dark: bool = False, jobs: JobsManager | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
+        self.jobs = jobs or JobsManager()  # every thread the window's work needs starts here
         self.audible = audible
         self.session: CallSession | None = None
         self.playback: DemoPlayback | None = None
@@ -67,7 +71,8 @@ class MainWindow(QMainWindow):
         self.state_label = QLabel("Ready")
         self.statusBar().addWidget(self.state_label, 1)
         self.set_dark(dark)
-        self.warm_up_thread = warm_up(self._engine_settings())
+        self.warm_up_job = ModelWarmUp(self._engine_settings())
+        self.jobs.start(self.warm_up_job)
         self._restore_geometry()
         if settings.flag(Key.COMPACT):
             self.compact_action.setChecked(True)
@@ -168,7 +173,9 @@ class MainWindow(QMainWindow):
         self.session.bridge.event_ready.connect(self.live.apply)
         self.session.bridge.finished.connect(self._on_call_finished)
         self.call_starting.emit(self.session)
-        self.session.start()
+        if not self.session.start(self.jobs):
+            self.session = None
+            return False
         if self.playback is not None:
             self.playback.play()
         self.start_action.setIcon(QIcon(":/icons/stop.svg"))
@@ -262,10 +269,10 @@ class MainWindow(QMainWindow):
         else:
             self.settings.set(Key.GEOMETRY, self.saveGeometry())
         self.settings.sync()
-        session = self.session
-        if session is not None:
-            session.stop()
-            if not session.wait(CLOSE_WAIT_S):
-                log.warning("the call engine did not stop within %.0f s", CLOSE_WAIT_S)
-            self._on_call_finished("stopped")
+        # The one shutdown wait: the call is stopped (its last words still transcribed), an import
+        # cancelled, a model load let finish, all against one deadline.
+        if not self.jobs.shutdown(CLOSE_WAIT_S):
+            log.warning("background work did not end within %.0f s", CLOSE_WAIT_S)
+        if self.session is not None:
+            self._on_call_finished(STOPPED)
         super().closeEvent(event)

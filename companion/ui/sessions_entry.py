@@ -90,6 +90,7 @@ class SessionsEntry(QObject):
                 reviewer=s.text(Key.REVIEWER) or s.text(Key.AGENT_NAME),
                 redact=s.flag(Key.REDACT),
                 parent=self.window,
+                jobs=self.window.jobs,
             )
             self.sessions_window.set_dark(self.window.dark)
             self.sessions_window.replay.notes.note_requested.connect(self._remember_reviewer)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from companion.jobs import JobsManager
 from companion.store.recorder import RecorderSettings
 from companion.ui.coaching import StepInfo
 from companion.ui.library_view import LibraryView
@@ -32,11 +33,12 @@ class SessionsWindow(QMainWindow):
         reviewer: str = "",
         redact: bool = True,
         parent: QWidget | None = None,
+        jobs: JobsManager | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Call Companion – Sessions")
         self.setWindowIcon(QIcon(":/icons/app.svg"))
-        self.library = LibraryView(store_dir, recorder_settings, playbook, redact)
+        self.library = LibraryView(store_dir, recorder_settings, playbook, redact, jobs=jobs)
         self.replay = ReplayView(catalogue, redact)
         self.replay.notes.author.setText(reviewer)
         self.back_button = QPushButton("← All calls")

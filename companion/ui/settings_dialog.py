@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from companion.audio.frames import AudioBlock, dbfs
 from companion.errors import CompanionError
+from companion.jobs import JobsManager
 from companion.ui.settings import Key, Settings, device_setting
 from companion.ui.theme import THEMES
 from companion.ui.widgets.level_meter import LevelMeter
@@ -38,43 +39,51 @@ OTHER_CHANNEL = "— the agent device's other channel —"
 
 
 class InputProbe(QObject):
-    """Runs a capture source only to show its levels; stops when asked."""
+    """Runs a capture source only to show its levels, as a background job; stops when asked."""
 
     level = Signal(str, float)
     failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, jobs: JobsManager, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.jobs = jobs
+        self._job: _ProbeJob | None = None
 
     def start(self, agent: str | int, customer: str | int | None, channel: str | None) -> None:
         self.stop()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, args=(agent, customer, channel, self._stop), name="input-probe", daemon=True
-        )
-        self._thread.start()
+        self._job = _ProbeJob(self, agent, customer, channel)
+        self.jobs.start(self._job)
 
-    def _run(self, agent: str | int, customer: str | int | None, channel: str | None, stop: threading.Event) -> None:
+    def stop(self) -> None:
+        job, self._job = self._job, None
+        if job is not None:
+            job.cancel()
+            self.jobs.wait(job, 2.0)
+
+
+class _ProbeJob:
+    name = "input-probe"
+
+    def __init__(self, probe: InputProbe, agent: str | int, customer: str | int | None, channel: str | None) -> None:
+        self.probe = probe
+        self.inputs = (agent, customer, channel)
+        self.stop = threading.Event()
+
+    def cancel(self) -> None:
+        self.stop.set()
+
+    def run(self) -> None:
         try:
             from companion.audio.capture import LiveSource
 
-            source = LiveSource(agent, customer, channel)
-            source.run(self._deliver, stop)
+            LiveSource(*self.inputs).run(self._deliver, self.stop)
         except ImportError:
-            self.failed.emit("live capture is not available in this build")
+            self.probe.failed.emit("live capture is not available in this build")
         except CompanionError as exc:
-            self.failed.emit(str(exc))
+            self.probe.failed.emit(str(exc))
 
     def _deliver(self, block: AudioBlock) -> None:
-        self.level.emit(block.speaker, dbfs(block.samples))
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(2.0)
-            self._thread = None
+        self.probe.level.emit(block.speaker, dbfs(block.samples))
 
 
 class SettingsDialog(QDialog):
@@ -138,7 +147,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
 
-        self.probe = InputProbe(self)
+        self.probe = InputProbe(getattr(parent, "jobs", None) or JobsManager(), self)
         self.probe.level.connect(self._on_level_changed)
         self.probe.failed.connect(self.show_message)
         self._fill_devices()

@@ -27,7 +27,6 @@ from companion.pipeline import CallPipeline
 from companion.store.db import SessionStore
 from companion.store.recorder import RecorderSettings, SessionRecorder
 from companion.ui import resources
-from companion.ui.bridge import wait_for_warm_up
 from companion.ui.settings import Settings
 from companion.ui.theme import apply_theme
 from tests import speech
@@ -44,7 +43,6 @@ def ui_resources(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -
     resources.load()
     apply_theme(qapp, "light")
     yield
-    wait_for_warm_up(60)  # a window's background model load must end before the process does
 
 
 @pytest.fixture

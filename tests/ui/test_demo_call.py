@@ -48,7 +48,7 @@ def demo_run(qapp: QApplication, ui_resources: None, demo_call: Path) -> Iterato
     settings.clear()
     window = MainWindow(settings, audible=False)
     window.show()
-    window.warm_up_thread.join()  # as when an agent opens the window a moment before the call
+    window.jobs.wait(window.warm_up_job)  # as when an agent opens the window a moment before the call
     meter = StallMeter()
     loop = QEventLoop()
     reasons: list[str] = []
