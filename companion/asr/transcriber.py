@@ -1,11 +1,11 @@
 """The recogniser's workers: threads that turn segment audio into text.
 
-Both speakers share them.  Final text always comes first and is never dropped;
-a provisional (partial) request is replaced by the speaker's newer one while
-the workers are busy, so when the machine falls behind it skips partials,
-never audio.  With two workers, one never takes partials: when a speaker
-stops, their final text starts at once instead of queueing behind someone's
-provisional text.  Workers wait on a condition variable, never in a sleep loop.
+Both speakers share them.  Which job runs next is ``RecognitionQueue``'s rule
+(companion.asr.schedule): final text first and never dropped, a speaker's
+partial replaced by their newer one, settling last.  With two workers, one
+never takes partials: when a speaker stops, their final text starts at once
+instead of queueing behind someone's provisional text.  Workers wait on a
+condition variable, never in a sleep loop.
 
 Lines can be recognised with the speaker's earlier lines as context
 (companion.asr.context): more accurate, about twice the work.  Analysing a
@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ import numpy as np
 
 from companion.asr.context import SpeakerContext, strip_prefix
 from companion.asr.model import ModelSettings
+from companion.asr.schedule import JobKind, Key, RecognitionQueue
 from companion.asr.segmenter import SegmentAudio
 from companion.events import Speaker, Word
 
@@ -36,8 +36,6 @@ log = logging.getLogger(__name__)
 # is taken for noise the VAD let through rather than words.
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
-
-Key = tuple[Speaker, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,20 +69,12 @@ class Transcriber:
         self._on_result = on_result
         self._word_timestamps = word_timestamps
         self._cond = threading.Condition()
-        self._finals: deque[SegmentAudio] = deque()
-        self._prefinals: dict[Key, SegmentAudio] = {}
-        self._partials: dict[Speaker, SegmentAudio] = {}
+        self._queue = RecognitionQueue()  # what runs next (companion.asr.schedule); guarded by _cond
         self._cache: dict[Key, tuple[int, str, tuple[Word, ...]]] = {}
-        self._closed: set[Key] = set()
-        self._working: set[Key] = set()  # segments whose final or early final is being recognised
-        self._speakers_in_final: set[Speaker] = set()
         self._context_s = context_s
         self._settle_later = settle_later
         self._contexts: dict[Speaker, SpeakerContext] = {}
-        self._settles: deque[SegmentAudio] = deque()
-        self._speakers_settling: set[Speaker] = set()
         self._first_pass: dict[Key, tuple[str, tuple[Word, ...]]] = {}
-        self._busy = 0
         # Finals are released in the order their segments ended (the order they were
         # submitted), so a short reply recognised quickly never overtakes the long
         # line before it: the coach reads the call in the order it was spoken.
@@ -104,31 +94,17 @@ class Transcriber:
             thread.start()
 
     def submit(self, request: SegmentAudio) -> None:
-        key = (request.speaker, request.segment)
         with self._cond:
-            if request.kind == "final":
+            if request.kind == JobKind.FINAL:
                 self._final_seq[id(request)] = self._submitted
                 self._submitted += 1
-                self._finals.append(request)
-                self._closed.add(key)
-                self._prefinals.pop(key, None)
-                current = self._partials.get(request.speaker)
-                if current is not None and current.segment == request.segment:
-                    del self._partials[request.speaker]
-            elif request.kind == "prefinal":
-                self._prefinals[key] = request
-            elif request.kind == "settle":
-                self._settles.append(request)
-            else:
-                self._partials[request.speaker] = request
+            self._queue.submit(request)
             self._cond.notify_all()
 
     def drain(self) -> None:
         """Block until every final and settle request submitted so far has been recognised."""
         with self._cond:
-            self._cond.wait_for(
-                lambda: (not self._finals and not self._settles and not self._busy) or self._error is not None
-            )
+            self._cond.wait_for(lambda: self._queue.drained() or self._error is not None)
         if self._error is not None:
             raise self._error
 
@@ -139,84 +115,43 @@ class Transcriber:
         for thread in self._threads:
             thread.join()
 
-    def _next_job(self, takes_partials: bool) -> SegmentAudio | None:
-        for request in self._finals:
-            key = (request.speaker, request.segment)
-            # Wait for an early final of the same segment already under way (its text
-            # is the answer), and keep each speaker's lines in the order they were said.
-            if key not in self._working and request.speaker not in self._speakers_in_final:
-                self._finals.remove(request)
-                return request
-        for key in list(self._prefinals):
-            if key not in self._working:
-                return self._prefinals.pop(key)
-        # While a final is being recognised, provisional text waits: the final gets
-        # both cores, and it is what the agent is waiting for.
-        if takes_partials and not self._working:
-            for speaker in list(self._partials):
-                request = self._partials.pop(speaker)
-                if (request.speaker, request.segment) not in self._closed:
-                    return request
-        # Settling is the least urgent work: never while a final is under way or
-        # provisional text is waiting, one line per speaker at a time, in spoken order.
-        if not self._working and not self._partials:
-            for request in self._settles:
-                if request.speaker not in self._speakers_settling:
-                    self._settles.remove(request)
-                    return request
-        return None
-
     def _run(self, takes_partials: bool) -> None:
+        queue = self._queue
         while True:
             with self._cond:
                 job: SegmentAudio | None = None
 
                 def ready() -> bool:
                     nonlocal job
-                    if self._stopping and not self._finals and not self._settles:
+                    if self._stopping and not queue.must_finish():
                         return True
-                    job = self._next_job(takes_partials)
+                    job = queue.next_job(takes_partials)
                     return job is not None
 
                 self._cond.wait_for(ready)
                 if job is None:
                     return
-                key = (job.speaker, job.segment)
-                self._busy += 1
-                if job.kind in ("final", "prefinal"):
-                    self._working.add(key)
-                if job.kind == "final":
-                    self._speakers_in_final.add(job.speaker)
-                if job.kind == "settle":
-                    self._speakers_settling.add(job.speaker)
+                queue.begin(job)
             try:
                 self._do(job)
             except BaseException as exc:  # surfaced to the pipeline by drain()
                 log.exception("recognition failed")
                 with self._cond:
                     self._error = exc
-                    self._busy -= 1
+                    queue.end(job)
                     self._cond.notify_all()
                 return
-            finally:
-                with self._cond:
-                    if job.kind in ("final", "prefinal"):
-                        self._working.discard(key)
-                    if job.kind == "final":
-                        self._speakers_in_final.discard(job.speaker)
-                    if job.kind == "settle":
-                        self._speakers_settling.discard(job.speaker)
             with self._cond:
-                self._busy -= 1
+                queue.end(job)
                 self._cond.notify_all()
 
     def _do(self, job: SegmentAudio) -> None:
         key = (job.speaker, job.segment)
-        if job.kind == "settle":
+        if job.kind == JobKind.SETTLE:
             text, words = self._in_context(job)
             self._on_result(Recognised(job, text, words))
             return
-        if job.kind == "final":
+        if job.kind == JobKind.FINAL:
             with self._cond:
                 cached = self._cache.pop(key, None)
             if cached is not None and cached[0] == len(job.audio):
@@ -226,12 +161,12 @@ class Transcriber:
                 text, words = self._in_context(job)
                 self._release(job, Recognised(job, text, words))
                 return
-        text, words = self.recognise(job.audio, job.audio_t0, final=job.kind != "partial")
-        if job.kind == "prefinal":
+        text, words = self.recognise(job.audio, job.audio_t0, final=job.kind != JobKind.PARTIAL)
+        if job.kind == JobKind.PREFINAL:
             with self._cond:
                 self._cache[key] = (len(job.audio), text, words)
             return
-        if job.kind == "final":
+        if job.kind == JobKind.FINAL:
             self._release(job, Recognised(job, text, words))
         else:
             self._on_result(Recognised(job, text, words))
@@ -279,7 +214,7 @@ class Transcriber:
         job = final.request
         with self._cond:
             self._first_pass[(job.speaker, job.segment)] = (final.text, final.words)
-            self._settles.append(dataclasses.replace(job, kind="settle"))
+            self._queue.submit(dataclasses.replace(job, kind=JobKind.SETTLE))
             self._cond.notify_all()
 
     def recognise(

@@ -1,0 +1,116 @@
+"""The transcriber's queue on its own: finals first, partials replaced, settles after; no threads, no model."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from companion.asr.schedule import JobKind, RecognitionQueue
+from companion.asr.segmenter import SegmentAudio
+from companion.events import Speaker
+
+
+def req(speaker: Speaker, segment: int, kind: JobKind, end: float = 1.0) -> SegmentAudio:
+    return SegmentAudio(speaker, segment, 0.0, end, np.zeros(160, dtype=np.float32), 0.0, kind)
+
+
+def take(queue: RecognitionQueue, takes_partials: bool = True) -> SegmentAudio | None:
+    job = queue.next_job(takes_partials)
+    if job is not None:
+        queue.begin(job)
+    return job
+
+
+def test_finals_come_before_everything_else() -> None:
+    queue = RecognitionQueue()
+    queue.submit(req("customer", 0, JobKind.PARTIAL))
+    queue.submit(req("agent", 3, JobKind.SETTLE))
+    queue.submit(req("agent", 4, JobKind.FINAL))
+    assert take(queue).kind == JobKind.FINAL
+    # A final under way holds the provisional text and the settling back (the final gets both cores).
+    assert take(queue) is None
+    queue.end(dataclasses.replace(req("agent", 4, JobKind.FINAL)))
+    assert take(queue).kind == JobKind.PARTIAL
+    assert take(queue).kind == JobKind.SETTLE
+
+
+def test_a_speakers_newer_partial_replaces_the_waiting_one_and_a_closed_segments_partial_is_dropped() -> None:
+    queue = RecognitionQueue()
+    queue.submit(req("customer", 0, JobKind.PARTIAL, end=1.0))
+    queue.submit(req("customer", 0, JobKind.PARTIAL, end=1.5))
+    queue.submit(req("agent", 2, JobKind.PARTIAL))
+    first = take(queue)
+    assert (first.speaker, first.end) == ("customer", 1.5), "only the newest partial is kept"
+    queue.end(first)
+    queue.submit(req("agent", 2, JobKind.FINAL))  # the agent's segment ended: its partial is stale
+    assert take(queue).kind == JobKind.FINAL
+    assert take(queue) is None and queue.partials == {}
+
+
+def test_partials_only_on_a_worker_that_takes_them() -> None:
+    queue = RecognitionQueue()
+    queue.submit(req("customer", 0, JobKind.PARTIAL))
+    assert take(queue, takes_partials=False) is None
+    assert take(queue, takes_partials=True).kind == JobKind.PARTIAL
+
+
+def test_one_final_per_speaker_at_a_time_in_the_order_submitted() -> None:
+    queue = RecognitionQueue()
+    queue.submit(req("agent", 0, JobKind.FINAL))
+    queue.submit(req("agent", 1, JobKind.FINAL))
+    queue.submit(req("customer", 0, JobKind.FINAL))
+    a0 = take(queue)
+    assert (a0.speaker, a0.segment) == ("agent", 0)
+    other = take(queue)
+    assert (other.speaker, other.segment) == ("customer", 0), "the agent's next line waits for their first"
+    assert take(queue) is None
+    queue.end(a0)
+    a1 = take(queue)
+    assert (a1.speaker, a1.segment) == ("agent", 1)
+
+
+def test_a_final_waits_for_its_own_early_final_and_replaces_a_waiting_one() -> None:
+    queue = RecognitionQueue()
+    queue.submit(req("customer", 5, JobKind.PREFINAL))
+    early = take(queue)
+    assert early.kind == JobKind.PREFINAL
+    queue.submit(req("customer", 5, JobKind.FINAL))
+    assert take(queue) is None, "the early final under way has the answer"
+    queue.end(early)
+    assert take(queue).kind == JobKind.FINAL
+    queue.submit(req("agent", 1, JobKind.PREFINAL))
+    queue.submit(req("agent", 1, JobKind.FINAL))  # ended before its early final started: only the final runs
+    assert queue.prefinals == {}
+
+
+def test_settles_come_last_one_per_speaker_in_spoken_order() -> None:
+    queue = RecognitionQueue()
+    for segment in (0, 1):
+        queue.submit(req("agent", segment, JobKind.SETTLE))
+    queue.submit(req("customer", 0, JobKind.SETTLE))
+    queue.submit(req("customer", 1, JobKind.PARTIAL))
+    assert take(queue, takes_partials=False) is None, "a partial waiting for its worker still holds settling back"
+    assert take(queue).kind == JobKind.PARTIAL
+    s0 = take(queue)
+    assert (s0.speaker, s0.segment, s0.kind) == ("agent", 0, JobKind.SETTLE)
+    c0 = take(queue)
+    assert (c0.speaker, c0.segment) == ("customer", 0), "the agent's second line waits for their first"
+    assert take(queue) is None
+    queue.end(s0)
+    assert take(queue).segment == 1
+
+
+def test_drained_and_must_finish_count_finals_and_settles_not_partials() -> None:
+    queue = RecognitionQueue()
+    queue.submit(req("agent", 0, JobKind.PARTIAL))
+    assert queue.drained() and not queue.must_finish(), "provisional text is never waited for"
+    partial = take(queue)
+    assert partial.kind == JobKind.PARTIAL
+    queue.end(partial)
+    queue.submit(req("agent", 0, JobKind.SETTLE))
+    assert queue.must_finish() and not queue.drained()
+    job = take(queue, takes_partials=False)
+    assert job.kind == JobKind.SETTLE and not queue.must_finish() and not queue.drained()
+    queue.end(job)
+    assert queue.drained() and queue.busy == 0
