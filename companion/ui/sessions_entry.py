@@ -8,6 +8,7 @@ about the store go to a permanent label in the status bar: never a dialog.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -23,6 +24,12 @@ from companion.ui.shortcuts import Shortcut
 log = logging.getLogger(__name__)
 
 STORE_ERROR_STYLE = "color: #b91c1c; font-weight: 600;"
+_PATH = re.compile(r"(?<![\w.])(?:~|/)[^\s'\"]*/([^\s'\"/]+)")
+
+
+def without_paths(text: str) -> str:
+    """A status-bar line names files, not folders: the full path is in the tooltip."""
+    return _PATH.sub(lambda m: m.group(1), text)
 
 
 class SessionsEntry(QObject):
@@ -43,7 +50,7 @@ class SessionsEntry(QObject):
         self.keeper.session_saved.connect(self._on_session_saved)
         window.call_starting.connect(self._on_call_starting)
         window.call_finished.connect(self.keeper.on_call_finished)
-        self.action = window._action("recording", "Sessions", Shortcut.SESSIONS, self.open_sessions)
+        self.action = window._action("sessions", "Sessions", Shortcut.SESSIONS, self.open_sessions)
         window.toolbar.insertAction(window.settings_action, self.action)
 
     def recorder_settings(self) -> RecorderSettings:
@@ -60,12 +67,12 @@ class SessionsEntry(QObject):
 
     def _on_message(self, text: str) -> None:
         self.store_label.setStyleSheet("")
-        self.store_label.setText(text)
+        self.store_label.setText(without_paths(text))
         self.store_label.setToolTip(text)
 
     def _on_store_failed(self, text: str) -> None:
         self.store_label.setStyleSheet(STORE_ERROR_STYLE)
-        self.store_label.setText(f"⚠  Sessions: {text}")
+        self.store_label.setText(f"⚠  Sessions: {without_paths(text)}")
         self.store_label.setToolTip(text)
 
     def _on_session_saved(self, _session_id: int) -> None:

@@ -99,6 +99,7 @@ def test_a_store_that_cannot_be_written_gives_one_message_and_the_call_goes_on(
     entry.keeper.store_failed.connect(messages.append)
     first = entry.store_label.text()
     assert first.startswith("⚠  Sessions:") and "session store" in first
+    assert str(tmp_path) not in first and str(tmp_path) in entry.store_label.toolTip(), "no full path in the bar"
     with qtbot.waitSignal(window.call_finished, timeout=60_000):
         assert window.start_demo(wav, realtime=False)
     assert any(isinstance(e, Utterance) for e in window.last_events)  # the call itself went on

@@ -18,6 +18,7 @@ from companion.events import (
     StepDone,
     Utterance,
 )
+from companion.ui.coaching import StepInfo
 from companion.ui.live_view import LiveView
 from companion.ui.widgets.alerts import AlertStack
 from companion.ui.widgets.call_stats import CallStats, fmt_clock
@@ -207,6 +208,12 @@ def test_next_step_card_shows_title_guidance_and_one_example(qtbot: QtBot, ui_re
     assert card.guidance.text() == "Name the feeling before any fix."
     assert card.example.text() == "“I can hear how frustrating this is.”"
     assert card.reason.isVisible() and "escalated" in card.reason.text()
+    # Only the situation: the advice after the colon is what the guidance already says.
+    card.show_step(STEPS[1], "the customer is upset: show you understand how this feels before anything else")
+    assert card.reason.text() == "Why: the customer is upset" and "how this feels" in card.toolTip()
+    affirm = StepInfo("affirm", "Affirm", "Sum up what happened in your words and ask if you got it right.")
+    card.show_step(affirm, "sum up what happened and check you got it right")
+    assert not card.reason.isVisible(), "a reason that only repeats the guidance is not shown"
     # The title is the largest text in the window: readable at arm's length.
     assert card.title.fontInfo().pixelSize() >= 28
     assert card.title.fontInfo().pixelSize() > card.guidance.fontInfo().pixelSize() >= 16
@@ -242,16 +249,16 @@ def test_mood_reading_says_how_the_customer_feels_now_words_first(qtbot: QtBot, 
     mood = MoodReading()
     qtbot.addWidget(mood)
     mood.show_mood(-0.6, -0.4, True, -0.8)
-    text = mood.text()
+    text = mood.plain
     assert mood.property("mood") == "negative" and text.startswith("Customer: Upset, worsening")
     assert "escalated" in text
     # The figure is the smoothed line's value, labelled; the raw reading is labelled apart.
     assert "mood line -0.60" in text and "last words -0.80" in text
     assert text.index("Upset") < text.index("-0.60"), "a word before any number"
     mood.show_mood(0.3, 0.5, False, 0.7)
-    assert mood.property("mood") == "positive" and "calming" in mood.text()
+    assert mood.property("mood") == "positive" and "calming" in mood.plain
     mood.set_compact(True)
-    assert mood.text() == "Positive, calming ↗"
+    assert mood.plain == "Positive, calming ↗"
 
 
 def test_alerts_show_what_the_call_state_has_on_screen_fading_with_call_time(qtbot: QtBot, ui_resources: None) -> None:
@@ -322,7 +329,7 @@ def test_live_view_draws_a_recorded_call(qtbot: QtBot, ui_resources: None) -> No
     assert view.chart.line.count() == 3 and view.chart.alerts.count() == 1
     assert view.mood.property("mood") == "positive"
     # The banner's figure is where the chart's line ends: one quantity, labelled.
-    assert f"mood line {view.chart.line.at(2).y():+.2f}" in view.mood.text()
+    assert f"mood line {view.chart.line.at(2).y():+.2f}" in view.mood.plain
     assert [n.alert.kind for n in view.alerts.shown()] == [], "the trigger-word alert left the screen 12.8 s later"
     assert view.stats.recording.property("active") == "false"
     assert view.stats.timer.text() == "00:25"
@@ -351,3 +358,29 @@ def test_compact_mode_keeps_only_the_next_step_and_the_mood(qtbot: QtBot, ui_res
         assert not hidden.isVisible()
     view.set_compact(False)
     assert view.transcript.isVisible() and view.steps_panel.isVisible()
+
+
+def test_few_lines_sit_at_the_bottom_of_the_transcript_not_over_an_empty_panel(
+    qtbot: QtBot, ui_resources: None
+) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.resize(500, 400)
+    view.show()
+    fed = Fed(view)
+    fed.add(_utterance(0, "agent", "Hello."), _utterance(1, "customer", "Hi, my heating is off."))
+    doc = view.document()
+
+    def last_bottom() -> float:
+        return doc.documentLayout().blockBoundingRect(doc.lastBlock()).bottom() - view.verticalScrollBar().value()
+
+    height = view.viewport().height()
+    assert height - 16 <= last_bottom() <= height + 1, "the newest line sits just above the bottom edge"
+    view.resize(500, 600)  # a taller panel: the lines move down with its edge
+    qtbot.waitUntil(lambda: view.viewport().height() > height, timeout=2000)
+    assert view.viewport().height() - 16 <= last_bottom() <= view.viewport().height() + 1
+    for i in range(2, 40):  # a full panel scrolls as before, following the call
+        fed.add(_utterance(i))
+    bar = view.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+    assert doc.rootFrame().frameFormat().topMargin() == doc.documentMargin()

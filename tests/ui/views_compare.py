@@ -35,7 +35,7 @@ def live_snapshot(view: LiveView) -> dict[str, object]:
         "lines": sorted((u.id, u.speaker, u.text) for u in view.transcript.finals),
         "next": (view.next_step.step_id, view.next_step.title.text(), view.next_step.reason.text()),
         "ticks": {sid: (row.text(), row.toolTip()) for sid, row in view.steps_panel.rows.items()},
-        "mood": (view.mood.text(), view.mood.property("mood")),
+        "mood": (view.mood.plain, view.mood.property("mood")),
         "chart": _chart(view.chart),
         "alerts": [(n.alert, round(n.effect.opacity(), 3)) for n in view.alerts.shown()],
     }
@@ -46,7 +46,7 @@ def replay_snapshot(view: ReplayView) -> dict[str, object]:
         "lines": sorted((u.id, u.speaker, u.text) for u in view.transcript.said.values()),
         "next": (view.next_step.step_id, view.next_step.title.text(), view.next_step.reason.text()),
         "ticks": {sid: (row.text(), row.toolTip()) for sid, row in view.steps_panel.rows.items()},
-        "mood": (view.mood.text(), view.mood.property("mood")),
+        "mood": (view.mood.plain, view.mood.property("mood")),
         "chart": _chart(view.chart),
         "alerts": [(n.alert, round(n.effect.opacity(), 3)) for n in view.alerts.shown()],
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QWidget
 
 from companion.ui.widgets.sentiment_chart import mood_word
@@ -30,6 +32,8 @@ class MoodReading(QLabel):
         super().__init__(parent)
         self.setObjectName("MoodReading")
         self.setWordWrap(True)  # a narrow compact window wraps rather than widening the window
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.plain = ""  # the text without markup, as a screen reader or a test reads it
         self.mood = "neutral"
         self.compact = False
         self._shown: tuple | None = None
@@ -53,10 +57,9 @@ class MoodReading(QLabel):
         figures = f"mood line {smoothed:+.2f}"
         if latest is not None:
             figures += f" · last words {latest:+.2f}"
-        self._set(
-            word,
-            f"Customer: {WORDS[word]}, {trend_words(trend)}{'  ⚠ escalated' if warn else ''}   ({figures})",
-        )
+        words = f"Customer: {WORDS[word]}, {trend_words(trend)}{'  ⚠ escalated' if warn else ''}"
+        # The words carry the reading; the figures are small print for whoever wants them.
+        self._set(word, f"{words}&nbsp;&nbsp; <span style='font-size:small; font-weight:normal'>{figures}</span>")
 
     def set_compact(self, compact: bool) -> None:
         self.compact = compact
@@ -68,6 +71,7 @@ class MoodReading(QLabel):
 
     def _set(self, mood: str, text: str) -> None:
         self.setText(text)
+        self.plain = QTextDocumentFragment.fromHtml(text).toPlainText()
         self.mood = mood
         if self.property("mood") != mood:
             self.setProperty("mood", mood)

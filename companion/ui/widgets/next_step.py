@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from companion.ui.coaching import StepInfo
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z']+", text.lower()) if len(w) > 2}
+
+
+def why_words(reason: str, guidance: str) -> str:
+    """The situation a coach's reason names, without the advice the guidance already gives.
+
+    Reasons read "the customer is upset: show you understand ..."; the part after
+    the colon says again what the step's guidance says, so only the part before it
+    is shown.  A reason that is mostly the guidance's own words adds nothing.
+    """
+    situation, colon, _advice = reason.partition(": ")
+    if colon:
+        return situation.strip()
+    said = _words(reason)
+    if said and len(said & _words(guidance)) >= 0.4 * len(said):
+        return ""
+    return reason.strip()
 
 
 class NextStepCard(QFrame):
@@ -36,6 +58,7 @@ class NextStepCard(QFrame):
             layout.addWidget(label)
         layout.addStretch(1)  # extra height goes below the text, which stays where the eye expects it
         self.step_id: str | None = None
+        self.compact = False
 
     def show_step(self, step: StepInfo, reason: str = "") -> None:
         self.step_id = step.id
@@ -44,11 +67,13 @@ class NextStepCard(QFrame):
         self.guidance.setVisible(bool(step.guidance))
         self.example.setText(f"“{step.example}”" if step.example else "")
         self.example.setVisible(bool(step.example))
-        self.reason.setText(f"Why: {reason}" if reason else "")
-        self.reason.setVisible(bool(reason))
+        why = why_words(reason, step.guidance)
+        self.reason.setText(f"Why: {why}" if why else "")
+        self.reason.setVisible(bool(why) and not self.compact)
         self.setToolTip(reason)
 
     def set_compact(self, compact: bool) -> None:
         """In compact mode only the title and the example stay: the guidance is learnt by then."""
+        self.compact = compact
         self.reason.setVisible(not compact and bool(self.reason.text()))
         self.guidance.setVisible(not compact and bool(self.guidance.text()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFont, QResizeEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from companion.events import Partial, Speaker, Utterance
@@ -94,6 +94,27 @@ class TranscriptView(QTextBrowser):
             self._final_end = cursor.position()
             self.partials = partials
             self._write_provisional(cursor)
+        self._anchor_to_bottom()
+
+    def _anchor_to_bottom(self) -> None:
+        """Until the lines fill the view, they sit at its bottom, the newest just above the edge.
+
+        The eye finds the latest words in the same place from the first line on, and a
+        call's first minute leaves no blank panel under its few lines.
+        """
+        doc = self.document()
+        frame = doc.rootFrame()
+        fmt = frame.frameFormat()
+        margin = doc.documentMargin()
+        content = doc.size().height() - fmt.topMargin() + margin
+        top = max(margin, self.viewport().height() - content + margin)
+        if abs(fmt.topMargin() - top) > 0.5:
+            fmt.setTopMargin(top)
+            frame.setFrameFormat(fmt)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._anchor_to_bottom()
 
     def _rewrite(self, index: int, line: Utterance) -> None:
         """Put a line's settled text in place of its first text, where it stands."""
@@ -113,6 +134,7 @@ class TranscriptView(QTextBrowser):
         self.partials.clear()
         self.clear()
         self._final_end = 0
+        self._anchor_to_bottom()
 
     def set_dark(self, dark: bool) -> None:
         """Re-colour the speakers for the palette in use."""
