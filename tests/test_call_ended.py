@@ -13,21 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from companion import events
 from companion.asr.model import ModelSettings
 from companion.audio.files import FileSource
 from companion.audio.frames import AudioBlock
 from companion.errors import CaptureError, ModelError
-from companion.events import (
-    DEVICE_LOST,
-    MODEL_FAILED,
-    STOPPED,
-    CallEnded,
-    CallStarted,
-    EngineError,
-    Event,
-    Speaker,
-    Utterance,
-)
+from companion.events import CallEnded, CallStarted, EngineError, Event, Speaker, Utterance
 from companion.pipeline import CallPipeline, EngineSettings
 from tests import speech
 
@@ -81,7 +72,7 @@ def test_a_model_that_cannot_load_still_ends_the_call(call_wav: Path) -> None:
     pipeline.start()
     assert pipeline.wait(30)
     (ended,) = _ends(heard)
-    assert ended.reason == MODEL_FAILED and ended.t == 0.0
+    assert ended.reason == events.MODEL_FAILED and ended.t == 0.0
     assert isinstance(pipeline.error, ModelError)
     errors = [e for e in heard if isinstance(e, EngineError)]
     assert errors and errors[0].fatal and "speech model" in errors[0].message
@@ -93,7 +84,7 @@ def test_a_device_lost_mid_call_ends_the_call_with_what_was_heard(call_wav: Path
     with pytest.raises(CaptureError):
         pipeline.run()
     (ended,) = _ends(pipeline.events)
-    assert ended.reason == DEVICE_LOST and 5.5 <= ended.t <= 6.5
+    assert ended.reason == events.DEVICE_LOST and 5.5 <= ended.t <= 6.5
     assert [e for e in pipeline.events if isinstance(e, Utterance)], "what was said before is kept"
 
 
@@ -112,4 +103,4 @@ def test_stopping_a_call_ends_it_as_stopped(call_wav: Path) -> None:
     threading.Timer(1.5, pipeline.stop).start()
     assert pipeline.wait(60)
     (ended,) = _ends(heard)
-    assert ended.reason == STOPPED and 1.0 < ended.t < 4.0
+    assert ended.reason == events.STOPPED and 1.0 < ended.t < 4.0

@@ -15,23 +15,8 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from companion.events import (
-    Alert,
-    CallEnded,
-    CallStarted,
-    EngineError,
-    Event,
-    Level,
-    Mood,
-    NextStep,
-    Partial,
-    Revision,
-    SentimentPoint,
-    Speaker,
-    SpeechStarted,
-    StepDone,
-    Utterance,
-)
+from companion import events
+from companion.events import Alert, Event, Partial, Speaker, Utterance
 
 # An alert stays on screen this long (call seconds), fading over its last part, and at most
 # this many at once: a notice the agent can read without it lingering into the next topic.
@@ -129,35 +114,37 @@ class CallFold:
         self.reset()
 
     def reset(self) -> None:
+        # Named as CallState's fields: ``state()`` freezes them as they are.
         self.t = 0.0
         self.call_s = 0.0
         self.started = False
         self.ended: str | None = None
         self.lines: list[Utterance] = []
-        self._line_index: dict[int, int] = {}
-        self.partials: dict[tuple[Speaker, int], Partial] = {}
         self.next_step: str | None = None
         self.next_reason = ""
-        self.ticks: dict[str, StepTick] = {}
-        self.marks: list[StepTick] = []
+        self.step_marks: list[StepTick] = []
         self.mood_line: list[MoodPoint] = []
-        self.trend = 0.0
-        self.now: float | None = None
-        self.start: float | None = None
-        self.minimum: float | None = None
-        self.agent: float | None = None
+        self.customer_trend = 0.0
+        self.customer_now: float | None = None
+        self.customer_start: float | None = None
+        self.customer_min: float | None = None
+        self.agent_smoothed: float | None = None
         self.escalated = False
         self.alerts: list[Alert] = []
         self.errors: list[str] = []
-        self.talk: dict[str, float] = {}
+        self.talk_s: dict[str, float] = {}
         self.levels: dict[str, float] = {}
+        # Kept in another shape than the state's.
+        self.partials: dict[tuple[Speaker, int], Partial] = {}
+        self.ticks: dict[str, StepTick] = {}
+        self._line_index: dict[int, int] = {}
         self._state: CallState | None = CallState()
 
     def add(self, event: Event) -> None:
         """Take one event; a new call (``CallStarted``) starts from nothing."""
-        if isinstance(event, SpeechStarted):
+        if isinstance(event, events.SpeechStarted):
             return  # stamped when the speech began, not when it was known: nothing a view shows
-        if isinstance(event, CallStarted):
+        if isinstance(event, events.CallStarted):
             self.reset()
             self.started = True
         self._state = None
@@ -168,28 +155,28 @@ class CallFold:
         elif isinstance(event, Partial):
             self.partials[(event.speaker, event.segment)] = event
             self.call_s = max(self.call_s, event.t)
-        elif isinstance(event, Revision):
+        elif isinstance(event, events.Revision):
             index = self._line_index.get(event.utterance)
             if index is not None:
                 self.lines[index] = dataclasses.replace(self.lines[index], text=event.text, words=event.words)
-        elif isinstance(event, SentimentPoint):
+        elif isinstance(event, events.SentimentPoint):
             self._add_point(event)
-        elif isinstance(event, StepDone):
+        elif isinstance(event, events.StepDone):
             tick = StepTick(event.step, event.t, event.utterance, event.evidence)
             self.ticks.setdefault(event.step, tick)
-            self.marks.append(tick)
-        elif isinstance(event, NextStep):
+            self.step_marks.append(tick)
+        elif isinstance(event, events.NextStep):
             self.next_step, self.next_reason = event.step, event.reason
-        elif isinstance(event, Mood):
+        elif isinstance(event, events.Mood):
             self.escalated = event.kind == "escalated"
         elif isinstance(event, Alert):
             self.alerts.append(event)
-        elif isinstance(event, Level):
+        elif isinstance(event, events.Level):
             self.levels[event.speaker] = event.dbfs
             self.call_s = max(self.call_s, event.t)
-        elif isinstance(event, EngineError):
+        elif isinstance(event, events.EngineError):
             self.errors.append(event.message)
-        elif isinstance(event, CallEnded):
+        elif isinstance(event, events.CallEnded):
             self.ended = event.reason
             self.call_s = max(self.call_s, event.t)
             self.partials.clear()  # provisional text left over was never confirmed
@@ -202,48 +189,41 @@ class CallFold:
         for key in [k for k in self.partials if k[0] == utterance.speaker and k[1] <= utterance.segment]:
             del self.partials[key]
         spoken = max(0.0, utterance.end - utterance.start)
-        self.talk[utterance.speaker] = round(self.talk.get(utterance.speaker, 0.0) + spoken, 3)
+        self.talk_s[utterance.speaker] = round(self.talk_s.get(utterance.speaker, 0.0) + spoken, 3)
 
-    def _add_point(self, point: SentimentPoint) -> None:
+    def _add_point(self, point: events.SentimentPoint) -> None:
         if not is_customer(point.speaker):
             if point.utterance is not None:
-                self.agent = point.smoothed
+                self.agent_smoothed = point.smoothed
             return
-        self.now = point.score
+        self.customer_now = point.score
         if point.utterance is None:
             return  # a live reading of a partial: the line is drawn from finished lines only
         self.mood_line.append(MoodPoint(point.t, point.smoothed))
-        self.trend = point.trend
-        self.start = point.smoothed if self.start is None else self.start
-        self.minimum = point.smoothed if self.minimum is None else min(self.minimum, point.smoothed)
+        self.customer_trend = point.trend
+        if self.customer_start is None:
+            self.customer_start = point.smoothed
+        self.customer_min = min(point.smoothed, self.customer_min if self.customer_min is not None else 1.0)
 
     def state(self) -> CallState:
         """The call as it stands after the events taken so far (kept until the next event)."""
         if self._state is None:
-            self._state = CallState(
-                t=self.t,
-                call_s=self.call_s,
-                started=self.started,
-                ended=self.ended,
-                lines=tuple(self.lines),
-                provisional=tuple(self.partials.values()),
-                next_step=self.next_step,
-                next_reason=self.next_reason,
-                steps_done=tuple(sorted(self.ticks.values(), key=lambda tick: tick.t)),
-                step_marks=tuple(self.marks),
-                mood_line=tuple(self.mood_line),
-                customer_trend=self.trend,
-                customer_now=self.now,
-                customer_start=self.start,
-                customer_min=self.minimum,
-                agent_smoothed=self.agent,
-                escalated=self.escalated,
-                alerts=tuple(self.alerts),
-                errors=tuple(self.errors),
-                talk_s=dict(self.talk),
-                levels=dict(self.levels),
-            )
+            values = {name: _frozen(getattr(self, name)) for name in _COPIED}
+            provisional = tuple(self.partials.values())
+            done = tuple(sorted(self.ticks.values(), key=lambda tick: tick.t))
+            self._state = CallState(provisional=provisional, steps_done=done, **values)
         return self._state
+
+
+_COPIED = tuple(f.name for f in dataclasses.fields(CallState) if f.name not in ("provisional", "steps_done"))
+
+
+def _frozen(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
 
 
 def fold(events: Iterable[Event], until: float | None = None) -> CallState:

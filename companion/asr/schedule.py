@@ -99,24 +99,27 @@ class RecognitionQueue:
     def begin(self, job: SegmentAudio) -> None:
         """A worker took ``job``."""
         self.busy += 1
-        key = (job.speaker, job.segment)
-        if job.kind in (JobKind.FINAL, JobKind.PREFINAL):
-            self.working.add(key)
-        if job.kind == JobKind.FINAL:
-            self.speakers_in_final.add(job.speaker)
-        if job.kind == JobKind.SETTLE:
-            self.speakers_settling.add(job.speaker)
+        self._hold(job, True)
 
     def end(self, job: SegmentAudio) -> None:
         """A worker is done with ``job`` (its result handed over, or its error kept)."""
-        key = (job.speaker, job.segment)
-        if job.kind in (JobKind.FINAL, JobKind.PREFINAL):
-            self.working.discard(key)
-        if job.kind == JobKind.FINAL:
-            self.speakers_in_final.discard(job.speaker)
-        if job.kind == JobKind.SETTLE:
-            self.speakers_settling.discard(job.speaker)
+        self._hold(job, False)
         self.busy -= 1
+
+    def _hold(self, job: SegmentAudio, held: bool) -> None:
+        # What a job under way holds back: its segment's final, its speaker's next final or settle.
+        marks: list[tuple[set, object]] = []
+        if job.kind in (JobKind.FINAL, JobKind.PREFINAL):
+            marks.append((self.working, (job.speaker, job.segment)))
+        if job.kind == JobKind.FINAL:
+            marks.append((self.speakers_in_final, job.speaker))
+        if job.kind == JobKind.SETTLE:
+            marks.append((self.speakers_settling, job.speaker))
+        for held_set, item in marks:
+            if held:
+                held_set.add(item)
+            else:
+                held_set.discard(item)
 
     def must_finish(self) -> bool:
         """Work that has to be done before the transcriber may stop: finals and settles waiting."""

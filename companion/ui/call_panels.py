@@ -62,3 +62,17 @@ class CallPanels:
                 [(a.t, f"{alert_title(a.kind)} at {clock(a.t)}: {a.text}") for a in state.alerts],
             )
         return self.alerts.show_alerts(state.alerts_on_screen, state.alert_opacity)
+
+
+class ShowsCallPanels:
+    """What the live view and replay share of their own: the steps they show and the state on screen."""
+
+    panels: CallPanels
+
+    @property
+    def steps(self) -> list[StepInfo]:
+        return self.panels.steps
+
+    @property
+    def state(self) -> CallState:
+        return self.panels.state

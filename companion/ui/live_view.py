@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidg
 
 from companion.analysis.state import CallFold, CallState
 from companion.events import CallStarted, Event
-from companion.ui.call_panels import CallPanels
+from companion.ui.call_panels import CallPanels, ShowsCallPanels
 from companion.ui.coaching import StepInfo
 from companion.ui.widgets.alerts import AlertStack
 from companion.ui.widgets.call_stats import CallStats
@@ -30,7 +30,7 @@ ALERT_WIDTH = 320
 ALERT_MARGIN = 12
 
 
-class LiveView(QWidget):
+class LiveView(ShowsCallPanels, QWidget):
     """Next step and playbook on top, transcript and mood chart below, call stats above all."""
 
     def __init__(self, steps: Sequence[StepInfo] = (), parent: QWidget | None = None) -> None:
@@ -90,14 +90,6 @@ class LiveView(QWidget):
         self.set_steps(steps)
 
     # -- state --------------------------------------------------------------------------
-
-    @property
-    def steps(self) -> list[StepInfo]:
-        return self.panels.steps
-
-    @property
-    def state(self) -> CallState:
-        return self.panels.state
 
     def set_steps(self, steps: Sequence[StepInfo]) -> None:
         self.panels.set_steps(steps)

@@ -33,7 +33,7 @@ from companion.errors import StoreError
 from companion.store.db import SessionStore
 from companion.store.export import scorecard_html
 from companion.store.session_data import StoredSession, load_session
-from companion.ui.call_panels import CallPanels
+from companion.ui.call_panels import CallPanels, ShowsCallPanels
 from companion.ui.coaching import StepInfo
 from companion.ui.replay_moment import MomentIndex, current_utterance
 from companion.ui.replay_player import ReplayPlayer
@@ -61,7 +61,7 @@ def replay_steps(playbook_steps: Sequence[tuple[str, str]], catalogue: Sequence[
     return steps or list(catalogue)
 
 
-class ReplayView(QWidget):
+class ReplayView(ShowsCallPanels, QWidget):
     """One stored session, replayed in sync; ``load`` it, then play or seek."""
 
     back_requested = Signal()
@@ -204,14 +204,6 @@ class ReplayView(QWidget):
 
     def seek(self, t: float) -> None:
         self.player.seek(t)
-
-    @property
-    def steps(self) -> list[StepInfo]:
-        return self.panels.steps
-
-    @property
-    def state(self) -> CallState:
-        return self.panels.state
 
     def show_moment(self, t: float) -> None:
         """Draw the call as it was at call time ``t``."""

@@ -17,13 +17,17 @@ def _run(tmp_path: Path, *args: str, extra_env: dict[str, str] | None = None) ->
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # never the user's settings
     env["XDG_DATA_HOME"] = str(tmp_path / "data")  # never the user's sessions (the window keeps every call)
     env.update(extra_env or {})
+    return _companion(env, *args)
+
+
+def _companion(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "companion", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
         check=False,
     )
 
@@ -70,15 +74,7 @@ def test_the_window_and_the_command_line_see_the_same_calls(tmp_path: Path) -> N
     env["HOME"] = str(home)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "companion", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
+        return _companion(env, *args)
 
     empty = run("sessions", "list")
     assert empty.returncode == 0 and empty.stdout.strip() == "no sessions", empty.stderr
