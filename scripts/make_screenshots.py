@@ -38,6 +38,13 @@ def main() -> int:
     settings = Settings("call-companion-docs", "screenshots")
     settings.clear()
     window = MainWindow(settings, audible=False, dark=apply_theme(app, "light"))
+    import tempfile
+
+    from companion.ui.sessions_entry import install_sessions
+
+    # The toolbar as users have it (Sessions included); the demo's session goes to a throw-away store.
+    store = tempfile.TemporaryDirectory()
+    install_sessions(window, Path(store.name) / "store", spool_dir=Path(store.name) / "spool")
     window.resize(QSize(1180, 780))
     window.show()
     window.jobs.wait(window.warm_up_job)

@@ -52,6 +52,10 @@ class CallStats(QWidget):
         text = ("● DEMO" if demo else "● RECORDING") if active else "○ Not recording"
         if self.recording.text() != text:
             self.recording.setText(text)
+            # As wide as its longest word, so the column does not shrink under a short one and clip the next.
+            metrics = self.recording.fontMetrics()
+            widest = max(metrics.horizontalAdvance(t) for t in ("● RECORDING", "● DEMO", "○ Not recording"))
+            self.recording.setMinimumWidth(widest + 4)
         value = "true" if active else "false"
         if self.recording.property("active") != value:
             self.recording.setProperty("active", value)
