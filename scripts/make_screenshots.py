@@ -69,7 +69,8 @@ def main() -> int:
 
     for t in args.at:
         QTimer.singleShot(int(t * 1000), lambda t=t: shoot(t))
-    window.call_finished.connect(lambda _reason: (grab("window-light-end"), app.quit()))
+    # Grabbed once the status bar has laid out the "Call saved" line that the call's end brings.
+    window.call_finished.connect(lambda _reason: QTimer.singleShot(300, lambda: (grab("window-light-end"), app.quit())))
     window.start_demo()
     app.exec()
     settings.clear()

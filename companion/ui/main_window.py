@@ -206,7 +206,8 @@ class MainWindow(QMainWindow):
             self.playback.stop()
             self.playback = None
         if session.error is not None:
-            self.live.show_error(f"{session.error} What was captured is kept.")
+            kept = "" if reason == MODEL_FAILED else " What was captured is kept."  # nothing was, then
+            self.live.show_error(f"{session.error}{kept}")
         self.start_action.setIcon(QIcon(":/icons/start.svg"))
         self.start_action.setText("Start call")
         self.demo_action.setEnabled(True)
