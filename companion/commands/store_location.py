@@ -29,7 +29,9 @@ def store_dir(args: argparse.Namespace) -> Path:
 
 
 def store_exists(args: argparse.Namespace) -> bool:
-    return (store_dir(args) / DB_NAME).exists()
+    """Whether there is a store to read: a folder named with ``--store-dir`` is taken to be one
+    (a mistyped path is an error, said in words); the default has none until the first call is kept."""
+    return bool(args.store_dir) or (store_dir(args) / DB_NAME).exists()
 
 
 def open_store(args: argparse.Namespace, readonly: bool = False) -> SessionStore:
