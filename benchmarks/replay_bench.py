@@ -157,11 +157,16 @@ def main() -> int:
         figures["audio_mb_per_minute"] = round(summary.audio.stat().st_size / 1e6 / args.minutes, 3)
         figures["events"] = len(view.moments.events)
         store.close()
+    report(figures, args.json)
+    return 0
+
+
+def report(figures: dict, out: Path | None) -> None:
+    """One line per figure; with --json OUT, the same figures as JSON."""
     for key, value in figures.items():
         print(f"{key}: {value}")
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=1) + "\n")
-    return 0
+    if out:
+        out.write_text(json.dumps(figures, indent=1) + "\n")
 
 
 if __name__ == "__main__":

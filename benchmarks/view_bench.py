@@ -15,7 +15,6 @@ tenth of the call (does it grow with the call?).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks.replay_bench import hour_of_events  # noqa: E402
+from benchmarks.replay_bench import hour_of_events, report  # noqa: E402
 from companion.events import Event, Level, Partial, Utterance  # noqa: E402
 
 
@@ -86,10 +85,7 @@ def main() -> int:
         "live_view_cpu_ms_per_event": round(1000 * (ended - started) / len(events), 3),
         "live_view_cpu_ms_per_event_last_tenth": round(1000 * (ended - middle) / (len(events) - last_tenth), 3),
     }
-    for key, value in figures.items():
-        print(f"{key}: {value}")
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=1) + "\n")
+    report(figures, args.json)
     return 0
 
 
