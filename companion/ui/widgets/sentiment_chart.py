@@ -120,8 +120,7 @@ class SentimentChart(QChartView):
         if points == drawn:
             return
         if points[: len(drawn)] == drawn:
-            for t, y in points[len(drawn) :]:
-                series.append(t, y)
+            series.append([QPointF(t, y) for t, y in points[len(drawn) :]])  # one call: a jump adds many
         else:
             series.replace([QPointF(t, y) for t, y in points])
         drawn[:] = points
