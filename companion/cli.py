@@ -7,13 +7,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from companion.commands import analyze, export, gui, import_session, live, sessions
+from companion.commands import analyze, export, gui, import_session, live, sessions, team
 from companion.errors import CompanionError
 
 EXIT_USER_ERROR = 2
 
 # Each module adds its own sub-command; the window's options live on the top parser.
-COMMANDS = (analyze, live, sessions, export, import_session, gui)
+COMMANDS = (analyze, live, sessions, export, import_session, team, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:
