@@ -105,7 +105,7 @@ class Outbox:
         known = dict(self._conn.execute("SELECT uid, fingerprint FROM outbox").fetchall())
         queued = 0
         with self._write() as conn:
-            for s in store.sessions():
+            for s in reversed(store.sessions()):  # oldest first: pushed in the order they happened
                 if s.state not in finished_states:
                     continue  # a call still being recorded is never pushed
                 fp = fingerprint(store, s)

@@ -64,13 +64,17 @@ def build_upload(store: SessionStore, summary: SessionSummary) -> Upload:
     scorecard = build_scorecard(events, summary.playbook_steps)
     transcript = "\n".join(u.text for u in settled_utterances(events))
     audio = None
-    if summary.audio is not None and summary.audio.exists():
-        audio = summary.audio.read_bytes() if not silenced else _silenced_audio(summary.audio, silenced)
     digest = hashlib.sha256()
+    if summary.audio is not None and summary.audio.exists():
+        audio = summary.audio.read_bytes()
+        # The source's bytes and the spans silenced, not the bytes encoded again: an Ogg stream
+        # gets a random serial number each time it is written, and the checksum must not change.
+        digest.update(hashlib.sha256(audio).digest() + repr(silenced).encode())
+        if silenced:
+            audio = _silenced_audio(summary.audio, silenced)
     digest.update(json.dumps(_meta(summary)).encode())
     for seq, t, type_name, data in rows:
         digest.update(f"{seq}\0{t!r}\0{type_name}\0{data}\n".encode())
-    digest.update(hashlib.sha256(audio or b"").digest())
     return Upload(summary, tuple(rows), transcript, scorecard, audio, digest.hexdigest())
 
 
@@ -102,8 +106,10 @@ def _silenced_audio(path: Path, spans: list[tuple[str, float, float]]) -> bytes:
     tmp = Path(name)
     try:
         writer = AudioWriter(tmp, speakers)
-        for i, speaker in enumerate(speakers):
-            writer.write(AudioBlock(speaker, 0.0, pcm[i]))  # type: ignore[arg-type]
+        # Block by block, both speakers in turn: the writer pads a speaker that falls far behind.
+        for a in range(0, pcm.shape[1], SAMPLE_RATE):
+            for i, speaker in enumerate(speakers):
+                writer.write(AudioBlock(speaker, a / SAMPLE_RATE, pcm[i, a : a + SAMPLE_RATE]))  # type: ignore[arg-type]
         writer.close()
         return tmp.read_bytes()
     finally:

@@ -78,14 +78,15 @@ def call_events(topic: str, empathy: bool = True) -> list[Event]:
     return events
 
 
-def write_audio(path: Path, seconds: float = 2.0, seed: int = 0) -> None:
+def write_audio(path: Path, seconds: float = 12.0, seed: int = 0) -> None:
     rng = np.random.default_rng(seed)
     n = int(seconds * SAMPLE_RATE)
+    t = np.arange(n) / SAMPLE_RATE
+    tones = [(0.2 * np.sin(2 * np.pi * f * t) + 0.01 * rng.standard_normal(n)).astype(np.float32) for f in (220, 330)]
     writer = AudioWriter(path, ("agent", "customer"))
-    for i, speaker in enumerate(("agent", "customer")):
-        t = np.arange(n) / SAMPLE_RATE
-        tone = 0.2 * np.sin(2 * np.pi * (220 + 110 * i) * t) + 0.01 * rng.standard_normal(n)
-        writer.write(AudioBlock(speaker, 0.0, tone.astype(np.float32)))  # type: ignore[arg-type]
+    for a in range(0, n, SAMPLE_RATE // 2):  # half a second of each speaker in turn, as a call delivers them
+        for speaker, tone in zip(("agent", "customer"), tones, strict=True):
+            writer.write(AudioBlock(speaker, a / SAMPLE_RATE, tone[a : a + SAMPLE_RATE // 2]))  # type: ignore[arg-type]
     writer.close()
 
 
