@@ -31,7 +31,7 @@ class TeamFilter:
     agent: str = ""
     since: str = ""  # ISO date
     until: str = ""
-    recovered: bool | None = None  # customer's mood ended above its lowest point by 0.2 or more
+    recovered: bool | None = None  # the customer's mood came back 0.2 or more from its lowest, ending not negative
     step_missed: str = ""
     pitfall: str = ""
     limit: int = 200
@@ -81,7 +81,8 @@ def list_sessions(conn: psycopg.Connection, f: TeamFilter | None = None) -> list
         where.append("s.started_at < %s::timestamptz")
         args.append(f.until)
     if f.recovered is not None:
-        where.append("coalesce(s.recovery, 0) >= %s" if f.recovered else "coalesce(s.recovery, 0) < %s")
+        recovered = "(coalesce(s.recovery, 0) >= %s AND coalesce(s.sentiment_end, 0) >= 0)"
+        where.append(recovered if f.recovered else f"NOT {recovered}")
         args.append(RECOVERED_BY)
     if f.step_missed:
         where.append("%s = ANY (s.steps_missed)")

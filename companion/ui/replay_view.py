@@ -11,7 +11,7 @@ seeks.  Notes are added at the player's position and kept in the store.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.analysis.state import CallState
-from companion.errors import StoreError
+from companion.errors import CompanionError, StoreError
 from companion.events import Mood, SentimentPoint, StepDone
 from companion.store.db import SessionStore
 from companion.store.export import scorecard_html
@@ -54,6 +54,10 @@ NOTES_WIDTH = 340
 REPLAY_ALERT_MS = 1_000_000_000  # alerts stay while the fold says they are recent, not on a timer
 
 
+NoteWriter = Callable[[float, str, str, str], StoredSession]
+"""Keeps a note (at, kind, author, text) where the session lives and returns the session with it."""
+
+
 def replay_steps(playbook_steps: Sequence[tuple[str, str]], catalogue: Sequence[StepInfo]) -> list[StepInfo]:
     """The steps of the playbook the call was coached with, with today's guidance where ids match."""
     known = {s.id: s for s in catalogue}
@@ -76,6 +80,7 @@ class ReplayView(QWidget):
         self.catalogue = list(catalogue)
         self.redact = redact
         self.store: SessionStore | None = None
+        self.note_writer: NoteWriter | None = None
         self.session: StoredSession | None = None
         self.steps: list[StepInfo] = []
         self.moments = MomentIndex(())
@@ -176,7 +181,13 @@ class ReplayView(QWidget):
         except StoreError as exc:
             self.show_problem(str(exc))
             return False
-        self.store, self.session = store, session
+        self.store = store
+        return self.show_session(session)
+
+    def show_session(self, session: StoredSession, note_writer: NoteWriter | None = None) -> bool:
+        """Replay a session read elsewhere (the team store); ``note_writer`` keeps notes where it lives."""
+        self.player.stop()
+        self.session, self.note_writer = session, note_writer
         s = session.summary
         self.banner.hide()
         who = f" · agent {s.agent}" if s.agent else ""
@@ -260,12 +271,15 @@ class ReplayView(QWidget):
 
     def add_note(self, kind: str, author: str, text: str) -> bool:
         """Keep a note at the player's position; it shows on the timeline, the chart and the scorecard."""
-        if self.store is None or self.session is None:
+        if self.session is None or (self.store is None and self.note_writer is None):
             return False
         try:
-            self.store.add_note(self.session.summary.id, round(self.position, 2), author, text, kind)
-            self.session = load_session(self.store, self.session.summary.id, redact=self.redact)
-        except StoreError as exc:
+            if self.note_writer is not None:
+                self.session = self.note_writer(round(self.position, 2), kind, author, text)
+            elif self.store is not None:
+                self.store.add_note(self.session.summary.id, round(self.position, 2), author, text, kind)
+                self.session = load_session(self.store, self.session.summary.id, redact=self.redact)
+        except CompanionError as exc:
             self.notes.show_problem(str(exc))
             return False
         self._show_notes()

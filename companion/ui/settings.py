@@ -30,6 +30,8 @@ class Key(enum.Enum):
     AGENT_NAME = "sessions/agent_name"  # kept with each recorded call
     REVIEWER = "sessions/reviewer"  # the author of coaching notes
     REDACT = "sessions/redact"  # card numbers and the like hidden in stored transcripts
+    TEAM_URL = "team/url"  # the team database, without its password (kept by companion.team.credentials)
+    TEAM_SYNC = "team/sync"  # push finished calls to the team database after each call
 
 
 DEFAULTS: dict[Key, Any] = {
@@ -41,6 +43,7 @@ DEFAULTS: dict[Key, Any] = {
     Key.THEME: "auto",
     Key.COMPACT: False,
     Key.REDACT: True,
+    Key.TEAM_SYNC: False,
 }
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from companion.audio.frames import AudioBlock, dbfs
 from companion.errors import CompanionError
 from companion.ui.settings import Key, Settings, device_setting
+from companion.ui.team_page import TeamPage
 from companion.ui.theme import THEMES
 from companion.ui.widgets.level_meter import LevelMeter
 
@@ -133,9 +135,15 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        general = QWidget()
+        general.setLayout(form)
+        self.team_page = TeamPage(settings)
+        self.pages = QTabWidget()
+        self.pages.addTab(general, "General")
+        self.pages.addTab(self.team_page, "Team")
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
-        layout.addLayout(form)
+        layout.addWidget(self.pages)
         layout.addWidget(buttons)
 
         self.probe = InputProbe(self)
@@ -241,6 +249,7 @@ class SettingsDialog(QDialog):
         self.settings.set(Key.AGENT_NAME, self.agent_name.text().strip())
         self.settings.set(Key.REVIEWER, self.reviewer.text().strip())
         self.settings.set(Key.REDACT, self.redact.isChecked())
+        self.team_page.save()
         self.settings.sync()
 
     def accept(self) -> None:

@@ -37,7 +37,7 @@ CARD_DIGITS = "4111111111111111"  # passes the Luhn check
 CARD_SPOKEN = "four one one one one one one one one one one one one one one one"
 
 
-def call_events(topic: str, empathy: bool = True) -> list[Event]:
+def call_events(topic: str, empathy: bool = True, mood_end: float = 0.1) -> list[Event]:
     """A short billing call: the customer reads a card number twice (figures, then words)."""
     u = [
         Utterance(0, "agent", 0.2, 1.5, "Thank you for calling, this is Sam.", segment=0),
@@ -72,7 +72,7 @@ def call_events(topic: str, empathy: bool = True) -> list[Event]:
         Revision(9.6, 4, "customer", "the card number is " + CARD_SPOKEN),
         u[5],
         StepDone(11.0, "resolve", 5, u[5].text),
-        SentimentPoint(11.0, "customer", 0.4, 0.1, 5),
+        SentimentPoint(11.0, "customer", 0.4, mood_end, 5),
         CallEnded(11.5),
     ]
     return events
@@ -98,6 +98,7 @@ def add_call(
     audio: bool = True,
     empathy: bool = True,
     finished: bool = True,
+    mood_end: float = 0.1,
 ) -> str:
     """Write one call into the store; return its uid."""
     uid = new_uid()
@@ -105,7 +106,7 @@ def add_call(
     sid = store.create_session(
         SessionInfo(uid, started, agent=agent, title=f"{topic} call", playbook_steps=PLAYBOOK, redacted=False)
     )
-    events = call_events(topic, empathy)
+    events = call_events(topic, empathy, mood_end)
     store.append_events(sid, list(enumerate(events)))
     if audio:
         path = store.audio_path(uid)
