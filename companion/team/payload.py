@@ -57,7 +57,8 @@ def build_upload(store: SessionStore, summary: SessionSummary) -> Upload:
         if clean is not event and isinstance(event, Utterance | Revision):
             silenced.append(_span(event, events))
         events.append(clean)
-        rows.append((seq, clean.t, *event_codec.encode(clean)))
+        # Most events hold no text: their stored JSON goes as it is, without encoding it again.
+        rows.append((seq, clean.t, type_name, data) if clean is event else (seq, clean.t, *event_codec.encode(clean)))
     summary = dataclasses.replace(
         summary, title=redact_text(summary.title), note=redact_text(summary.note), redacted=True
     )

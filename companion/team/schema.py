@@ -122,6 +122,8 @@ CREATE TABLE team.audio_chunks (
     data        bytea NOT NULL,
     PRIMARY KEY (session_uid, n)
 );
+-- Opus is compressed already: stored out of line as it is, not compressed again on every write.
+ALTER TABLE team.audio_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
 
 CREATE TABLE team.notes (
     uid         text PRIMARY KEY,

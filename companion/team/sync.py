@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,7 +28,7 @@ from companion.store.records import Note
 from companion.store.rows import insert_note
 from companion.team.connection import connect, connection_error, describe
 from companion.team.errors import TeamError
-from companion.team.outbox import Outbox
+from companion.team.outbox import Outbox, OutboxItem
 from companion.team.payload import FINISHED_STATES, Upload, build_upload
 
 log = logging.getLogger(__name__)
@@ -78,13 +80,11 @@ def sync(
         outbox.put("last_error", str(exc))
         raise
     with conn:
-        for item in due:
+        for item, upload in _uploads(store, due):
             uid = item.uid
-            local_id = store.find_uid(uid)
-            if local_id is None:  # deleted locally since it was queued
+            if upload is None:  # deleted locally since it was queued
                 outbox.forget(uid)
                 continue
-            upload = build_upload(store, store.session(local_id))
             try:
                 written = push(conn, upload)
             except psycopg.OperationalError as exc:
@@ -112,6 +112,30 @@ def sync(
     report.seconds = time.perf_counter() - started
     log.info("team sync to %s: %s", describe(url), report.lines()[-1])
     return report
+
+
+def _uploads(store: SessionStore, due: list[OutboxItem]) -> Iterator[tuple[OutboxItem, Upload | None]]:
+    """The due items with their uploads, each built in a worker while the one before it is being pushed."""
+
+    def build(uid: str) -> Upload | None:
+        local_id = store.find_uid(uid)
+        return None if local_id is None else build_upload(store, store.session(local_id))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="team-upload") as pool:
+        ahead: deque[tuple[OutboxItem, Future[Upload | None]]] = deque()
+        items = iter(due)
+
+        def submit() -> None:
+            item = next(items, None)
+            if item is not None:
+                ahead.append((item, pool.submit(build, item.uid)))
+
+        submit()
+        submit()
+        while ahead:
+            item, future = ahead.popleft()
+            submit()
+            yield item, future.result()
 
 
 def push(conn: psycopg.Connection, up: Upload) -> bool:
@@ -170,19 +194,20 @@ def push(conn: psycopg.Connection, up: Upload) -> bool:
             conn.execute("DELETE FROM team.events WHERE session_uid = %s", (s.uid,))
             conn.execute("DELETE FROM team.audio_chunks WHERE session_uid = %s", (s.uid,))
         if up.events:
-            seqs, ts, types, datas = zip(*up.events, strict=True)
+            # One JSON document for all events: one round trip, and no per-element array escaping.
+            rows = [{"seq": seq, "t": t, "type": type_name, "data": data} for seq, t, type_name, data in up.events]
             conn.execute(
-                "INSERT INTO team.events (session_uid, seq, t, type, data) "
-                "SELECT %s, * FROM unnest(%s::int[], %s::real[], %s::text[], %s::text[])",
-                (s.uid, list(seqs), list(ts), list(types), list(datas)),
+                "INSERT INTO team.events (session_uid, seq, t, type, data) SELECT %s, e.seq, e.t, e.type, e.data "
+                "FROM json_to_recordset(%s::json) AS e(seq int, t real, type text, data text)",
+                (s.uid, json.dumps(rows)),
             )
         if up.audio:
             chunks = [up.audio[i : i + AUDIO_CHUNK] for i in range(0, len(up.audio), AUDIO_CHUNK)]
-            conn.execute(
-                "INSERT INTO team.audio_chunks (session_uid, n, data) "
-                "SELECT %s, n - 1, d FROM unnest(%s::bytea[]) WITH ORDINALITY AS c(d, n)",
-                (s.uid, chunks),
-            )
+            with conn.cursor() as cur:  # %b: the bytes go as binary, not as hex text
+                cur.executemany(
+                    "INSERT INTO team.audio_chunks (session_uid, n, data) VALUES (%s, %s, %b)",
+                    [(s.uid, n, chunk) for n, chunk in enumerate(chunks)],
+                )
     return True
 
 

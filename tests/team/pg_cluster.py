@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 BIN = Path("/usr/lib/postgresql/15/bin")
 SUPERUSER = "postgres"
-PORT = 54329  # the socket lives in our own folder, so the number only has to be unique there
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (the server also listens on 127.0.0.1, and other runs may be going)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
 
 HBA = """\
 local all postgres trust
@@ -34,6 +42,8 @@ def _as_owner(cmd: list[str]) -> list[str]:
 @dataclass
 class Cluster:
     root: Path
+    durable: bool = False  # fsync on (the benchmark); the tests run without it
+    port: int = field(default_factory=free_port)
 
     @property
     def data(self) -> Path:
@@ -44,7 +54,7 @@ class Cluster:
         return self.root / "socket"
 
     def url(self, dbname: str = "postgres", user: str = SUPERUSER) -> str:
-        return f"postgresql://{user}@/{dbname}?host={self.socket_dir}&port={PORT}"
+        return f"postgresql://{user}@/{dbname}?host={self.socket_dir}&port={self.port}"
 
     def run(self, *cmd: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(_as_owner(list(cmd)), capture_output=True, text=True, check=check, timeout=120)
@@ -77,8 +87,9 @@ class Cluster:
         )
         (self.data / "pg_hba.conf").write_text(HBA)
         options = (
-            f"-k {self.socket_dir} -p {PORT} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c shared_buffers=64MB -c max_connections=60"
+            f"-k {self.socket_dir} -p {self.port} -c listen_addresses=127.0.0.1 "
+            f"-c fsync={'on' if self.durable else 'off'} "
+            f"-c shared_buffers={'256MB' if self.durable else '64MB'} -c max_connections=60"
         )
         self.run(
             str(BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"), "-w", "start"

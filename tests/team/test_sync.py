@@ -24,7 +24,7 @@ from companion.team.outbox import Outbox
 from companion.team.sync import sync
 from tests.team.conftest import TeamDb
 from tests.team.local_calls import CARD_DIGITS, CARD_SPOKEN, add_call
-from tests.team.pg_cluster import BIN, PORT
+from tests.team.pg_cluster import BIN
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,7 +82,7 @@ def test_two_agents_and_a_lead(team_db: TeamDb, tmp_path: Path, capsys: pytest.C
                 "-h",
                 str(team_db.cluster.socket_dir),
                 "-p",
-                str(PORT),
+                str(team_db.cluster.port),
                 "-U",
                 "postgres",
                 team_db.name,
