@@ -51,7 +51,7 @@ class SessionsEntry(QObject):
         self.sync_indicator = SyncIndicator(self.team_sync)
         window.statusBar().addPermanentWidget(self.sync_indicator)
         self.keeper.session_saved.connect(lambda _id: self.team_sync.request())
-        QTimer.singleShot(2000, lambda: self.team_sync.request(honour_backoff=True))  # what waited since last time
+        QTimer.singleShot(2000, self.team_sync, self.team_sync.request_due)  # what waited since last time
 
     def recorder_settings(self) -> RecorderSettings:
         s = self.window.settings

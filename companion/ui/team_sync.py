@@ -8,6 +8,7 @@ waiting (with the count), or the last error.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -55,7 +56,7 @@ class TeamSync(QObject):
         self._thread: threading.Thread | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(RETRY_MS)
-        self.timer.timeout.connect(lambda: self.request(honour_backoff=True))
+        self.timer.timeout.connect(self.request_due)
         self.timer.start()
 
     @property
@@ -65,6 +66,10 @@ class TeamSync(QObject):
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    def request_due(self) -> bool:
+        """A retry of what waits, each item when its backoff is over."""
+        return self.request(honour_backoff=True)
 
     def request(self, honour_backoff: bool = False) -> bool:
         """Start a sync now unless one runs, a call is under way, or sync is off."""
@@ -89,19 +94,24 @@ class TeamSync(QObject):
                 report = sync(store, outbox, url, honour_backoff=honour_backoff)
                 pending = outbox.status().pending
         except CompanionError as exc:
-            self.state_changed.emit(f"Team: ⚠ {exc}", True)
+            self._tell(f"Team: ⚠ {exc}", True)
             return
         except Exception as exc:  # a sync must never take the window down
             log.exception("team sync failed")
-            self.state_changed.emit(f"Team: ⚠ sync failed ({exc})", True)
+            self._tell(f"Team: ⚠ sync failed ({exc})", True)
             return
         if report.stopped:
-            self.state_changed.emit(f"Team: ⚠ {report.stopped} ({pending} waiting)", True)
+            self._tell(f"Team: ⚠ {report.stopped} ({pending} waiting)", True)
         elif pending:
-            self.state_changed.emit(f"Team: {pending} waiting", False)
+            self._tell(f"Team: {pending} waiting", False)
         else:
-            self.state_changed.emit(f"Team: synced {datetime.now().strftime('%H:%M')}", False)
-        self.synced.emit(report)
+            self._tell(f"Team: synced {datetime.now().strftime('%H:%M')}", False)
+        with contextlib.suppress(RuntimeError):
+            self.synced.emit(report)
+
+    def _tell(self, text: str, error: bool) -> None:
+        with contextlib.suppress(RuntimeError):  # the window closed while the sync ran
+            self.state_changed.emit(text, error)
 
     def wait(self, timeout_s: float = 30.0) -> None:
         if self._thread is not None:
