@@ -17,15 +17,13 @@ from pathlib import Path
 import psycopg
 from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +34,7 @@ from companion.store.session_data import StoredSession
 from companion.team import library
 from companion.team.connection import connect
 from companion.team.library import TeamFilter, TeamSession
-from companion.ui.session_table import COL_TITLE, SessionTableModel
+from companion.ui.session_table import SessionTableModel, session_table_view
 
 SEARCH_DELAY_MS = 250
 ANY = "Any"
@@ -89,19 +87,13 @@ class TeamLibraryView(QWidget):
             combo.currentIndexChanged.connect(self.refresh)
 
         self.model = SessionTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table = session_table_view(self.model)
         self.table.doubleClicked.connect(self._on_row_activated)
         self.open_button = QPushButton("Open replay")
         self.open_button.clicked.connect(self.open_selected)
+        self.delete_button = QPushButton("Delete from the team…")
+        self.delete_button.setToolTip("Delete the call from the team database (a lead's or an admin's right)")
+        self.delete_button.clicked.connect(lambda: self.delete_selected(confirm=True))
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
         self.status = QLabel()
@@ -115,6 +107,7 @@ class TeamLibraryView(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.open_button)
         actions.addWidget(self.refresh_button)
+        actions.addWidget(self.delete_button)
         actions.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 10)
@@ -203,6 +196,27 @@ class TeamLibraryView(QWidget):
     def _on_row_activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.open_selected()
+
+    def delete_selected(self, confirm: bool = True) -> bool:
+        """Delete the selected call from the team database; the database refuses a login without the right."""
+        uid = self.selected_uid()
+        if uid is None:
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                self, "Delete the call", "Delete this call, its audio and its notes from the team database?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        gone = self._call(lambda conn: library.delete_session(conn, uid))
+        if gone is None:
+            return False
+        if not gone:
+            self.show_status("This login may not delete that call (a lead of its team or an admin may).", error=True)
+            return False
+        self.refresh()
+        self.show_status(f"Deleted {uid} from the team database.")
+        return True
 
     # -- one call ---------------------------------------------------------------------------------
 

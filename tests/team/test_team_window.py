@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,13 +35,20 @@ from tests.team.local_calls import PLAYBOOK, add_call
 DAY = 24 * 60
 
 
-@pytest.fixture
-def team_settings(qapp, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+@pytest.fixture(scope="module")
+def team_look(qapp, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Settings in a temporary folder, the app's resources and light theme (loaded once per process:
+    reloading the compiled resources under widgets of other tests' windows would pull them away)."""
     folder = tmp_path_factory.mktemp("qsettings-team")
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
-    resources.load()
-    apply_theme(qapp, "light")
+    if "companion.ui.resources_rc" not in sys.modules:
+        resources.load()
+        apply_theme(qapp, "light")
+
+
+@pytest.fixture
+def team_settings(team_look: None) -> Iterator[Settings]:
     scoped = Settings("call-companion-tests", f"team-{uuid.uuid4().hex[:8]}")
     yield scoped
     scoped.clear()
@@ -182,6 +190,11 @@ def test_team_page_source_and_dashboard(
     lines = csv.read_text().splitlines()
     assert lines[0].startswith("agent,login,week,calls,recovery,first_empathy_s,pitfalls_per_call,talk_ratio,step:")
     assert len(lines) == len(board.rows) + 1
+    # Deleting from the Team source: the lead may; the call is gone for every login.
+    window.sources.setCurrentWidget(team)
+    assert team.select_uid(uids["bob"][0])
+    assert team.delete_selected(confirm=False)
+    assert uids["bob"][0] not in {r.summary.uid for r in team.rows} and len(team.rows) == 8
     window.close()
 
     # The note reaches Bob's own library on that call's timeline at his next sync.
