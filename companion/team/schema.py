@@ -53,9 +53,6 @@ CREATE TABLE team.settings (
 );
 INSERT INTO team.settings DEFAULT VALUES;
 
-CREATE FUNCTION team.is_admin() RETURNS boolean LANGUAGE sql STABLE
-    AS $f$ SELECT pg_has_role(current_user, '{ADMIN_ROLE}', 'MEMBER') $f$;
-
 -- The teams the current login leads (members' own rows are visible to it, see below).
 CREATE FUNCTION team.led_teams() RETURNS int[] LANGUAGE sql STABLE
     AS $f$ SELECT coalesce(array_agg(team_id), '{{}}') FROM team.members
@@ -144,18 +141,23 @@ ALTER TABLE team.events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE team.audio_chunks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE team.notes ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY members_own ON team.members FOR SELECT USING (login = current_user);
-CREATE POLICY members_admin ON team.members USING ((SELECT team.is_admin())) WITH CHECK ((SELECT team.is_admin()));
-
+-- Each policy names the role it is for (TO ...), so a login is checked against its own
+-- role's rule alone: an agent's reads are "agent_login = current_user", which the
+-- (agent_login, started_at) index answers, not an OR over every role's rule.
 -- Functions are called as scalar sub-selects: evaluated once per query, not once per row.
-CREATE POLICY sessions_agent_read ON team.sessions FOR SELECT USING (agent_login = current_user);
-CREATE POLICY sessions_agent_insert ON team.sessions FOR INSERT
+CREATE POLICY members_own ON team.members FOR SELECT USING (login = current_user);
+CREATE POLICY members_admin ON team.members TO {ADMIN_ROLE} USING (true) WITH CHECK (true);
+
+CREATE POLICY sessions_agent_read ON team.sessions FOR SELECT TO {AGENT_ROLE} USING (agent_login = current_user);
+CREATE POLICY sessions_agent_insert ON team.sessions FOR INSERT TO {AGENT_ROLE}
     WITH CHECK (agent_login = current_user AND team_id = (SELECT team.my_team()));
-CREATE POLICY sessions_agent_update ON team.sessions FOR UPDATE
+CREATE POLICY sessions_agent_update ON team.sessions FOR UPDATE TO {AGENT_ROLE}
     USING (agent_login = current_user) WITH CHECK (agent_login = current_user AND team_id = (SELECT team.my_team()));
-CREATE POLICY sessions_lead_read ON team.sessions FOR SELECT USING (team_id = ANY ((SELECT team.led_teams())::int[]));
-CREATE POLICY sessions_lead_delete ON team.sessions FOR DELETE USING (team_id = ANY ((SELECT team.led_teams())::int[]));
-CREATE POLICY sessions_admin ON team.sessions USING ((SELECT team.is_admin())) WITH CHECK ((SELECT team.is_admin()));
+CREATE POLICY sessions_lead_read ON team.sessions FOR SELECT TO {LEAD_ROLE}
+    USING (team_id = ANY ((SELECT team.led_teams())::int[]));
+CREATE POLICY sessions_lead_delete ON team.sessions FOR DELETE TO {LEAD_ROLE}
+    USING (team_id = ANY ((SELECT team.led_teams())::int[]));
+CREATE POLICY sessions_admin ON team.sessions TO {ADMIN_ROLE} USING (true) WITH CHECK (true);
 CREATE POLICY sessions_retention ON team.sessions AS RESTRICTIVE FOR SELECT
     USING ((SELECT team.retention_cutoff()) IS NULL OR started_at >= (SELECT team.retention_cutoff()));
 
@@ -163,21 +165,21 @@ CREATE POLICY sessions_retention ON team.sessions AS RESTRICTIVE FOR SELECT
 -- apply inside the sub-query), written only by the agent who owns it.
 CREATE POLICY events_read ON team.events FOR SELECT
     USING (EXISTS (SELECT 1 FROM team.sessions s WHERE s.uid = session_uid));
-CREATE POLICY events_write ON team.events FOR ALL
+CREATE POLICY events_write ON team.events TO {AGENT_ROLE}
     USING (EXISTS (SELECT 1 FROM team.sessions s WHERE s.uid = session_uid AND s.agent_login = current_user))
     WITH CHECK (EXISTS (SELECT 1 FROM team.sessions s WHERE s.uid = session_uid AND s.agent_login = current_user));
 CREATE POLICY audio_read ON team.audio_chunks FOR SELECT
     USING (EXISTS (SELECT 1 FROM team.sessions s WHERE s.uid = session_uid));
-CREATE POLICY audio_write ON team.audio_chunks FOR ALL
+CREATE POLICY audio_write ON team.audio_chunks TO {AGENT_ROLE}
     USING (EXISTS (SELECT 1 FROM team.sessions s WHERE s.uid = session_uid AND s.agent_login = current_user))
     WITH CHECK (EXISTS (SELECT 1 FROM team.sessions s WHERE s.uid = session_uid AND s.agent_login = current_user));
 CREATE POLICY notes_read ON team.notes FOR SELECT
     USING (EXISTS (SELECT 1 FROM team.sessions s WHERE s.uid = session_uid));
-CREATE POLICY notes_lead_write ON team.notes FOR INSERT
-    WITH CHECK (login = current_user AND ((SELECT team.is_admin()) OR EXISTS (
+CREATE POLICY notes_lead_write ON team.notes FOR INSERT TO {LEAD_ROLE}
+    WITH CHECK (login = current_user AND EXISTS (
         SELECT 1 FROM team.sessions s
-        WHERE s.uid = session_uid AND s.team_id = ANY ((SELECT team.led_teams())::int[]))));
-CREATE POLICY notes_admin ON team.notes USING ((SELECT team.is_admin())) WITH CHECK ((SELECT team.is_admin()));
+        WHERE s.uid = session_uid AND s.team_id = ANY ((SELECT team.led_teams())::int[])));
+CREATE POLICY notes_admin ON team.notes TO {ADMIN_ROLE} USING (true) WITH CHECK (true);
 
 -- Deletes what the retention period no longer keeps, whoever calls it: the database decides.
 CREATE FUNCTION team.purge_expired() RETURNS int LANGUAGE plpgsql SECURITY DEFINER
