@@ -196,6 +196,7 @@ def synthetic_rows(admin: psycopg.Connection, sessions: int, agents: list[tuple[
         )
         admin.commit()
         print(f"  ... {min(sessions, start + batch):,} synthetic sessions", file=sys.stderr, flush=True)
+    admin.commit()
     admin.autocommit = True
     admin.execute("VACUUM ANALYZE team.sessions")
     admin.autocommit = False
