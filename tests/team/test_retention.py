@@ -10,8 +10,8 @@ from companion.cli import main
 from companion.store.db import SessionStore
 from companion.team.outbox import Outbox
 from companion.team.sync import sync
-from tests.team.conftest import TeamDb
 from tests.team.local_calls import add_call
+from tests.team.pg_fixtures import TeamDb
 
 
 def _uids(url: str) -> set[str]:

@@ -12,8 +12,8 @@ from companion.team.errors import TeamError
 from companion.team.outbox import Outbox
 from companion.team.schema import MIGRATIONS
 from companion.team.sync import sync
-from tests.team.conftest import TeamDb
 from tests.team.local_calls import add_call
+from tests.team.pg_fixtures import TeamDb
 
 
 def test_init_is_safe_to_run_again(team_db: TeamDb, capsys: pytest.CaptureFixture[str]) -> None:

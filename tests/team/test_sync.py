@@ -22,9 +22,9 @@ from companion.team.connection import connect
 from companion.team.errors import TeamError
 from companion.team.outbox import Outbox
 from companion.team.sync import sync
-from tests.team.conftest import TeamDb
 from tests.team.local_calls import CARD_DIGITS, CARD_SPOKEN, add_call
 from tests.team.pg_cluster import BIN
+from tests.team.pg_fixtures import TeamDb
 
 ROOT = Path(__file__).resolve().parents[2]
 

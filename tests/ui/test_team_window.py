@@ -8,59 +8,29 @@ dashboard with its chart and CSV.  Screenshots go to CALL_COMPANION_SHOTS when s
 
 from __future__ import annotations
 
-import os
 import stat
-import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from companion.store.db import SessionStore
 from companion.team.outbox import Outbox
 from companion.team.sync import sync
-from companion.ui import resources
 from companion.ui.coaching import StepInfo
 from companion.ui.sessions_window import SessionsWindow
 from companion.ui.settings import Key, Settings
 from companion.ui.settings_dialog import SettingsDialog
 from companion.ui.team_sync import team_url
-from companion.ui.theme import apply_theme
-from tests.team.conftest import TeamDb
 from tests.team.local_calls import PLAYBOOK, add_call
+from tests.team.pg_fixtures import TeamDb
 
 DAY = 24 * 60
 
 
-@pytest.fixture(scope="module")
-def team_look(qapp, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Settings in a temporary folder, the app's resources and light theme (loaded once per process:
-    reloading the compiled resources under widgets of other tests' windows would pull them away)."""
-    folder = tmp_path_factory.mktemp("qsettings-team")
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
-    if "companion.ui.resources_rc" not in sys.modules:
-        resources.load()
-        apply_theme(qapp, "light")
-
-
 @pytest.fixture
-def team_settings(team_look: None) -> Iterator[Settings]:
-    scoped = Settings("call-companion-tests", f"team-{uuid.uuid4().hex[:8]}")
-    yield scoped
-    scoped.clear()
-
-
-@pytest.fixture
-def shot_dir(tmp_path: Path) -> Path:
-    keep = os.environ.get("CALL_COMPANION_SHOTS")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        return Path(keep)
-    return tmp_path
+def team_settings(settings: Settings) -> Settings:
+    return settings
 
 
 def _push_team_calls(db: TeamDb, tmp_path: Path, capsys) -> tuple[str, dict[str, str], dict[str, list[str]]]:
@@ -103,7 +73,7 @@ def _push_team_calls(db: TeamDb, tmp_path: Path, capsys) -> tuple[str, dict[str,
 
 
 def test_team_page_source_and_dashboard(
-    team_db: TeamDb, team_settings: Settings, tmp_path: Path, qtbot: QtBot, capsys, shot_dir: Path
+    team_db: TeamDb, team_settings: Settings, tmp_path: Path, qtbot: QtBot, capsys, shots: Path
 ) -> None:
     lead, agents, uids = _push_team_calls(team_db, tmp_path, capsys)
 
@@ -121,7 +91,7 @@ def test_team_page_source_and_dashboard(
     qtbot.waitUntil(lambda: page.result.text().startswith(("✓", "⚠")), timeout=15000)
     assert page.result.text().startswith("✓  Connected as " + team_db.login("lee")), page.result.text()
     dialog.resize(760, 520)
-    dialog.grab().save(str(shot_dir / "team-settings.png"))
+    dialog.grab().save(str(shots / "team-settings.png"))
     dialog.accept()
     saved = team_settings.text(Key.TEAM_URL)
     assert saved and password not in saved and password not in Path(team_settings.file_name).read_text()
@@ -160,7 +130,7 @@ def test_team_page_source_and_dashboard(
     team.agent_box.setText("")
     qtbot.waitUntil(lambda: len(team.rows) == 9, timeout=5000)
     assert team.select_uid(uids["bob"][-1])
-    window.grab().save(str(shot_dir / "team-source.png"))
+    window.grab().save(str(shots / "team-source.png"))
 
     # Replay a team call: the audio comes out of the database into the cache, the notes go back in.
     assert window.open_team_session(uids["bob"][-1])
@@ -171,7 +141,7 @@ def test_team_page_source_and_dashboard(
     replay.seek(5.0)
     assert replay.add_note("note", "Lee", "Acknowledge the double charge before fixing it.")
     assert [n.text for n in replay.session.notes] == ["Acknowledge the double charge before fixing it."]
-    window.grab().save(str(shot_dir / "team-replay.png"))
+    window.grab().save(str(shots / "team-replay.png"))
     window.show_library()
 
     # The dashboard: per agent and week, a chart of the chosen figure, and CSV.
@@ -184,7 +154,7 @@ def test_team_page_source_and_dashboard(
     assert len(bob_recent) == 3
     assert board.table.rowCount() == len(board.rows) >= 7  # some weeks hold two of Ann's calls
     qtbot.wait(300)  # the chart lays out its axes and legend on the next turns of the event loop
-    window.grab().save(str(shot_dir / "team-dashboard.png"))
+    window.grab().save(str(shots / "team-dashboard.png"))
     csv = board.export_csv(tmp_path / "board.csv")
     assert csv is not None
     lines = csv.read_text().splitlines()

@@ -1,4 +1,6 @@
-"""One PostgreSQL cluster for every team test (started once, stopped at the end), and local stores to sync.
+"""One PostgreSQL cluster for every test that needs one (started once, stopped at the end).
+
+Registered in tests/conftest.py, so the team tests and the window's team test share it.
 
 Each test gets its own database in that cluster (``team_db``), set up with
 ``team init`` through the command line, so tests never see each other's rows;
