@@ -115,7 +115,7 @@ class SessionsWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.replay.player.stop()
         if self.team is not None:
-            self.team.close_connection()
+            self.team.close()
         if self.library.job is not None:
             self.library.cancel_import()
         super().closeEvent(event)

@@ -10,6 +10,7 @@ team database (and reach the agent's own library at their next sync).
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -136,6 +137,12 @@ class TeamLibraryView(QWidget):
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+    def close(self) -> bool:
+        """Let go of the connection and the audio cache (team calls are not kept on this machine)."""
+        self.close_connection()
+        shutil.rmtree(self.cache_dir, ignore_errors=True)
+        return super().close()
 
     def _call(self, what: Callable[[psycopg.Connection], object]) -> object | None:
         """Run a read; on a lost connection, reconnect once."""

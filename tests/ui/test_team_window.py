@@ -165,7 +165,9 @@ def test_team_page_source_and_dashboard(
     assert team.select_uid(uids["bob"][0])
     assert team.delete_selected(confirm=False)
     assert uids["bob"][0] not in {r.summary.uid for r in team.rows} and len(team.rows) == 8
+    cache = team.cache_dir
     window.close()
+    assert not cache.exists()  # the team's audio is not left on the lead's machine
 
     # The note reaches Bob's own library on that call's timeline at his next sync.
     with SessionStore(tmp_path / "bob") as store, Outbox(tmp_path / "bob") as outbox:
