@@ -50,6 +50,14 @@ class StepMatcher:
             for phrase in pitfall.cues
         )
 
+    def is_pitfall(self, sentence: Sentence) -> bool:
+        """Whether the sentence is itself a word pitfall by the playbook's cues."""
+        return _matches_any(self.pitfall_cues, sentence)
+
+    def is_greeting(self, text: str) -> bool:
+        """Whether the utterance opens the call with one of the playbook's greetings."""
+        return any(_matches_any(self.playbook.greeting, s) for s in split_sentences(text))
+
     def match(self, text: str, opening: bool = False) -> list[Evidence]:
         """Steps the text evidences, in playbook order, each once with its best evidence.
 
