@@ -89,17 +89,24 @@ class AgentActs:
         if opening or (not rules and self.matcher.is_greeting(text)):
             # The agent's opening ("Thanks for calling, this is Sam") is no step, whatever it sounds like.
             return AgentReading({}, {}, ())
-        # A sentence that is itself a pitfall ("please calm down, it's our policy") evidences no step.
+        # A sentence that is itself a pitfall ("please calm down, it's our policy") evidences no step, and
+        # a quick fix put as a question ("have you tried restarting it?") asks for no facts.
         pitfall_like = [self.matcher.is_pitfall(s) for s in split]
+        offers = [self.matcher.is_fix_offer(s) for s in split]
         units = [" ".join(s.words) for s in split]
-        if len(units) > 1 and len(text.split()) <= WHOLE_TURN_WORDS and not any(pitfall_like):
+        if len(units) > 1 and len(text.split()) <= WHOLE_TURN_WORDS and not any(pitfall_like) and not any(offers):
             # A terse turn says one thing across its fragments ("Loan fridge by four. Thursday. Good?").
             units.append(" ".join(text.split()))
             pitfall_like.append(False)
+            offers.append(False)
         readings = self.reader.read(units, context)
-        step_readings = [r for r, bad in zip(readings, pitfall_like, strict=True) if not bad]
         evidenced: dict[str, Evidence] = {}
         for step in STEP_IDS:
+            step_readings = [
+                r
+                for r, bad, offer in zip(readings, pitfall_like, offers, strict=True)
+                if not bad and (not offer or step == "resolve")
+            ]
             best = _best(step_readings, step, top_only=True)
             rule = rules.get(step)
             anywhere = _best(step_readings, step)

@@ -60,8 +60,8 @@ class Coach:
         if acts == "load":
             try:
                 acts = load_reader(playbook)
-            except ReaderError as exc:  # the rules still coach; the agent is told once
-                log.warning("%s", exc)
+            except ReaderError as exc:  # the rules still coach; the agent is told once, by an event
+                log.info("%s", exc)
                 self.reader_problem, acts = str(exc), None
         self.acts = AgentActs(playbook, acts if isinstance(acts, ActReader) else None)
         self.moods: MoodReader | None = None
@@ -69,7 +69,7 @@ class Coach:
             try:
                 self.moods = load_mood_reader()
             except ReaderError as exc:
-                log.warning("%s", exc)
+                log.info("%s", exc)
         self.spotter = PitfallSpotter(playbook)
         self._heard: list[str] = []  # the customer's words since the agent last spoke: the reader's context
         self._agent_said: dict[int, tuple[str, bool, set[str]]] = {}  # utterance -> context, opening, steps

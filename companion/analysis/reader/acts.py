@@ -30,8 +30,13 @@ from companion.errors import ReaderError
 log = logging.getLogger(__name__)
 
 
+READER_DIR_VARIABLE = "CALL_COMPANION_READER_DIR"
+
+
 def reader_dir() -> Path:
-    return assets_dir() / "reader"
+    """The reader's shipped files; ``CALL_COMPANION_READER_DIR`` points elsewhere (a site's own build)."""
+    override = os.environ.get(READER_DIR_VARIABLE)
+    return Path(override) if override else assets_dir() / "reader"
 
 
 def default_cache_dir() -> Path:

@@ -51,8 +51,11 @@ class SoftmaxClassifier:
         try:
             with np.load(path) as data:
                 weights, bias = data["weights"], data["bias"]
-        except (OSError, ValueError, KeyError) as exc:
-            raise ReaderError(f"the sentence reader's weights cannot be read ({path}: {exc})") from None
+        except (OSError, ValueError, KeyError):
+            raise ReaderError(
+                f"the sentence reader's weights cannot be read ({path}); "
+                "coaching uses the playbook's cue rules only. Reinstall call-companion to restore them."
+            ) from None
         if weights.shape != (width, classes) or bias.shape != (classes,):
             raise ReaderError(f"the sentence reader's weights do not fit this version of the app ({path})")
         return cls(weights, bias)

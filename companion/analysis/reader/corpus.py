@@ -20,7 +20,7 @@ from companion.analysis.playbook import Playbook
 from companion.analysis.reader.classifier import LABELS
 from companion.errors import ReaderError
 
-EXAMPLE_WEIGHT = 3.0  # a team's own phrasing counts for more than one corpus sentence
+EXAMPLE_WEIGHT = 10.0  # a team's own phrasing counts for more than one corpus sentence
 _MARKS = re.compile(r"[^\w\s']")
 
 
