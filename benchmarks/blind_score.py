@@ -100,11 +100,9 @@ def score_calls(folder: Path, playbook: Playbook, rules_only: bool) -> dict[str,
 
 
 def _predicted(acts: AgentActs, sentence: str, context: str) -> set[str]:
+    # What the words evidence (acts), not what a call's state makes of them: a sentence has no call.
     read = acts.read(sentence, context)
-    found = set(read.steps)
-    if read.pitfalls:
-        found.add("pitfall")
-    return found
+    return {"pitfall" if a.id in WORD_PITFALLS else a.id for a in read.acts}
 
 
 def score_sentences(path: Path, acts: AgentActs) -> dict[str, Any]:
