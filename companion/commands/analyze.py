@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         report, error = analyze_file(
             Path(args.file), agent=args.agent, realtime=args.realtime, model=args.model, playbook=playbook
         )
+    for warning in report.get("warnings", []):
+        print(f"call-companion: {warning}", file=sys.stderr)
     if args.text:
         text = "\n".join(_text_line(u) for u in report["utterances"])
     else:
