@@ -1,0 +1,171 @@
+"""CPU benchmark: what a live call costs, beside the latency and accuracy it buys.
+
+A two-party call is played through the pipeline in real time (a file paced by the
+wall clock, exactly as ``analyze --realtime`` does), in a child process, and the
+child's own CPU time (user + system, every thread) is read when the call starts
+(model loaded) and when it ends:
+
+- CPU-seconds per call second over the whole call;
+- the same while nobody speaks: a second call of room noise only on both channels;
+- end of speech -> first text (p50, p95), onset -> first partial (p50);
+- WER of the stored (settled) text and of the first text;
+- recognition passes by kind (partial, prefinal, final, settle).
+
+Default call: our own ~100 s delivery complaint (benchmarks/engine_bench.py's script);
+``--call WAV --truth JSON`` measures another stereo call (agent left), e.g. one made by a
+labelled call set's synthesizer.  ``--effort low|normal|high`` (default normal).
+Prints one line per figure; ``--json OUT`` writes them too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+QUIET_S = 40.0  # the silent call: long enough that a few seconds of start-up do not count
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def child(wav: Path, out: Path, effort_name: str) -> None:
+    """One live call in this process; writes the CPU it took and every line's times and texts."""
+    from companion.asr.effort import effort_named
+    from companion.asr.model import load_model
+    from companion.audio.files import FileSource
+    from companion.events import Revision, Utterance
+    from companion.pipeline import CallPipeline, EngineSettings
+
+    settings = EngineSettings(effort=effort_named(effort_name))
+    load_model(settings.model)  # the window preloads the model too: loading is not the call's cost
+    pipeline = CallPipeline(FileSource(wav, realtime=True), settings)
+    cpu0 = cpu_seconds()
+    pipeline.run()
+    cpu = cpu_seconds() - cpu0
+    settled = {e.utterance: e for e in pipeline.events if isinstance(e, Revision)}
+    lines = []
+    for u in pipeline.events:
+        if isinstance(u, Utterance):
+            revision = settled.get(u.id)
+            lines.append(
+                {
+                    "speaker": u.speaker,
+                    "start": u.start,
+                    "end": u.end,
+                    "emitted": u.emitted,
+                    "first_partial": u.first_partial,
+                    "first_text": u.text,
+                    "text": revision.text if revision is not None else u.text,
+                }
+            )
+    duration = max((e.t for e in pipeline.events), default=0.0)
+    passes = dict(pipeline.transcriber.passes) if pipeline.transcriber is not None else {}
+    out.write_text(json.dumps({"cpu_s": cpu, "duration": duration, "lines": lines, "passes": passes}))
+
+
+def run_child(wav: Path, effort: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp, "child.json")
+        subprocess.run([sys.executable, __file__, "--child", str(wav), str(out), effort], cwd=ROOT, check=True)
+        return json.loads(out.read_text())
+
+
+def quiet_call(folder: Path) -> Path:
+    """Both parties on the line, nobody speaking: room noise on each channel."""
+    import numpy as np
+
+    from tests import noise, speech
+
+    left = noise.room_noise(QUIET_S, seed=11)
+    right = noise.room_noise(QUIET_S, seed=12)
+    wav = folder / "quiet.wav"
+    speech.write_wav(wav, noise.to_int16(np.stack([left, right], axis=1)))
+    return wav
+
+
+def wer(turns: list[dict], lines: list[dict], field: str, speakers: tuple[str, ...] = ("agent", "customer")) -> float:
+    from tests import speech
+
+    truth = " ".join(" ".join(t["text"] for t in turns if t["speaker"] == s) for s in speakers)
+    heard = " ".join(" ".join(u[field] for u in lines if u["speaker"] == s) for s in speakers)
+    return speech.word_error_rate(truth, heard)
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        child(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--call", type=Path, help="a stereo call WAV (agent left); default: our own script")
+    parser.add_argument("--truth", type=Path, help="turns of --call ({'turns': [{speaker, text, ...}]}), for WER")
+    parser.add_argument("--effort", default="normal", choices=("low", "normal", "high"))
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args()
+
+    from tests import speech
+
+    if args.call:
+        wav = args.call
+        turns = json.loads(args.truth.read_text())["turns"] if args.truth else []
+    else:
+        from engine_bench import SCRIPT
+
+        wav, timed = speech.synthesize_call(SCRIPT)
+        turns = [{"speaker": t.speaker, "text": t.text} for t in timed]
+
+    call = run_child(wav, args.effort)
+    with tempfile.TemporaryDirectory() as tmp:
+        quiet = run_child(quiet_call(Path(tmp)), args.effort)
+
+    lines = call["lines"]
+    finals = [u["emitted"] - u["end"] for u in lines if u["emitted"] is not None]
+    partials = [u["first_partial"] - u["start"] for u in lines if u["first_partial"] is not None]
+    figures: dict[str, float | str] = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_average_1min": os.getloadavg()[0],
+        "effort": args.effort,
+        "call_s": call["duration"],
+        "cpu_per_call_s": call["cpu_s"] / call["duration"],
+        "cpu_per_quiet_s": quiet["cpu_s"] / quiet["duration"],
+        "final_latency_p50_s": statistics.median(finals),
+        "final_latency_p95_s": percentile(finals, 0.95),
+        "first_partial_p50_s": statistics.median(partials) if partials else float("nan"),
+        "lines_with_partial": len(partials) / max(1, len(lines)),
+    }
+    if turns:
+        figures["stored_wer"] = wer(turns, lines, "text")
+        figures["stored_wer_agent"] = wer(turns, lines, "text", ("agent",))
+        figures["stored_wer_customer"] = wer(turns, lines, "text", ("customer",))
+        figures["first_text_wer"] = wer(turns, lines, "first_text")
+    for kind in ("partial", "prefinal", "final", "settle"):
+        figures[f"passes_{kind}"] = float(call["passes"].get(kind, 0))
+    figures["passes_quiet"] = float(sum(quiet["passes"].values()))
+
+    for key, value in figures.items():
+        print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
