@@ -52,7 +52,7 @@ def child(wav: Path, out: Path, effort_name: str) -> None:
     from companion.asr.effort import effort_named
     from companion.asr.model import load_model
     from companion.audio.files import FileSource
-    from companion.events import Revision, Utterance
+    from companion.events import CallEnded, Revision, Utterance
     from companion.pipeline import CallPipeline, EngineSettings
 
     settings = EngineSettings(effort=effort_named(effort_name))
@@ -77,8 +77,12 @@ def child(wav: Path, out: Path, effort_name: str) -> None:
                     "text": revision.text if revision is not None else u.text,
                 }
             )
-    duration = max((e.t for e in pipeline.events), default=0.0)
-    passes = dict(pipeline.transcriber.passes) if pipeline.transcriber is not None else {}
+    # The call's length is its audio (CallEnded's call time), not when the last settle landed.
+    duration = next(e.t for e in reversed(pipeline.events) if isinstance(e, CallEnded))
+    passes: dict[str, int] = {}
+    if pipeline.transcriber is not None:
+        for (_speaker, kind), n in pipeline.transcriber.passes.items():
+            passes[kind] = passes.get(kind, 0) + n
     out.write_text(json.dumps({"cpu_s": cpu, "duration": duration, "lines": lines, "passes": passes}))
 
 

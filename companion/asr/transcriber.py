@@ -74,8 +74,9 @@ class Transcriber:
         self._model = model
         self._settings = settings
         self.effort = effort or Effort()
-        # Recognition passes made, by kind ("partial", "prefinal", "final", "settle"): what the call cost.
-        self.passes: Counter[str] = Counter()
+        # Recognition passes made, by speaker and kind ("partial", "prefinal", "final", "settle"):
+        # what the call cost, since every pass costs about the same.
+        self.passes: Counter[tuple[Speaker, str]] = Counter()
         self._on_result = on_result
         self._word_timestamps = word_timestamps
         self._cond = threading.Condition()
@@ -282,7 +283,7 @@ class Transcriber:
             self._sure.discard(key)
         if sure and first is not None:
             context.add(job.audio, first.text)  # its first text stands (the effort's doubt rule)
-            return first
+            return dataclasses.replace(first, request=job)
         found = context.before(job.audio)
         result: Recognised | None = None
         if found is None and first is not None:
@@ -344,7 +345,7 @@ class Transcriber:
         if self._settle_later:
             beam = min(beam, self.effort.final_beam)  # live, the power setting decides
         with self._cond:
-            self.passes[job.kind] += 1
+            self.passes[job.speaker, job.kind] += 1
         segments, _info = self._model.transcribe(  # type: ignore[attr-defined]
             audio,
             language=self._settings.language,
