@@ -28,16 +28,18 @@ class Effort:
     # Onset -> first request for provisional text; the first partial is what tells the
     # agent the line is being heard, so it comes early at every level.
     first_partial_s: float = 0.35
-    # Then a partial at most this often per speaker (seconds of new audio).
-    partial_every_s: float = 2.0
+    # Then a partial at most this often per speaker (seconds of new audio); an early final at
+    # a pause also shows as the line's partial and restarts this wait.
+    partial_every_s: float = 3.0
     # Partials may keep a recogniser busy at most this share of the time: after a pass
     # that took d seconds, the speaker's next one waits until d / duty has passed since
     # it started.  On a loaded machine passes take longer, so partials thin out.
     partial_duty: float = 0.5
-    # Early finals at pauses (32 ms windows of silence before one starts).  Two: a single
-    # quiet window is mostly the VAD flickering mid-word (15 of 65 mid-line pauses on the
-    # internet-outage call), and each early final a resumed line wastes is a full pass.
-    prefinal_after_windows: int = 2
+    # Early finals at pauses (32 ms windows of silence before one starts).  Each early final
+    # a resumed line wastes is a full pass: on the internet-outage call 65 pauses inside lines
+    # last 1 window or more, 50 two or more, 30 four or more (19 lines end).  Four costs the
+    # first text 96 ms against one, within the 0.45 s end-of-speech wait on an idle machine.
+    prefinal_after_windows: int = 6
     # Which live lines are recognised again in context (companion.asr.context).
     settle: str = SETTLE_DOUBTFUL
     # A first text is doubtful below this mean token log-probability, or with fewer words
@@ -45,7 +47,11 @@ class Effort:
     # 20 lines and keeps WER at 0.088 (every line settled: 0.084; none: 0.101); docs/engine.md.
     doubt_logprob: float = -0.4
     doubt_words: int = 8
-    final_beam: int = 5
+    # Beam width of a live line's first text and of its settling.  The encoder is most of a
+    # pass (0.58 of 0.77 CPU-s); beam 5 adds ~0.19 CPU-s a pass over greedy decoding, which
+    # pays for the settled text (the stored one) but not for the first, soon replaced.
+    final_beam: int = 1
+    settle_beam: int = 5
 
     def doubtful(self, text: str, logprob: float) -> bool:
         """Whether a line's first text is worth the second recognition in context."""
@@ -57,12 +63,12 @@ class Effort:
 
 
 EFFORTS: dict[str, Effort] = {
-    "low": Effort(
-        name="low", partial_every_s=3.0, partial_duty=0.3, prefinal_after_windows=3, settle=SETTLE_NONE, final_beam=1
-    ),
+    "low": Effort(name="low", partial_every_s=4.0, partial_duty=0.3, prefinal_after_windows=9, settle=SETTLE_NONE),
     "normal": Effort(),
     # What the engine did before the power setting: a partial every 0.5 s, every line settled.
-    "high": Effort(name="high", partial_every_s=0.5, partial_duty=1.0, prefinal_after_windows=1, settle=SETTLE_ALL),
+    "high": Effort(
+        name="high", partial_every_s=0.5, partial_duty=1.0, prefinal_after_windows=1, settle=SETTLE_ALL, final_beam=5
+    ),
 }
 DEFAULT_EFFORT = "normal"
 

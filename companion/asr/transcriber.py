@@ -342,8 +342,8 @@ class Transcriber:
         final = job.kind != "partial"
         want_words = self._word_timestamps and final
         beam = self._settings.beam_size if final else 1
-        if self._settle_later:
-            beam = min(beam, self.effort.final_beam)  # live, the power setting decides
+        if self._settle_later and final:  # live, the power setting decides
+            beam = min(beam, self.effort.settle_beam if job.kind == "settle" else self.effort.final_beam)
         with self._cond:
             self.passes[job.speaker, job.kind] += 1
         segments, _info = self._model.transcribe(  # type: ignore[attr-defined]
