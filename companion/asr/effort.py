@@ -37,8 +37,8 @@ class Effort:
     partial_duty: float = 0.5
     # Early finals at pauses (32 ms windows of silence before one starts).  Each early final
     # a resumed line wastes is a full pass: on the internet-outage call 65 pauses inside lines
-    # last 1 window or more, 50 two or more, 30 four or more (19 lines end).  Four costs the
-    # first text 96 ms against one, within the 0.45 s end-of-speech wait on an idle machine.
+    # last 1 window or more, 50 two or more, 17 six or more (19 lines end).  Six costs the
+    # first text 160 ms against one, within the 0.45 s end-of-speech wait on an idle machine.
     prefinal_after_windows: int = 6
     # Which live lines are recognised again in context (companion.asr.context).
     settle: str = SETTLE_DOUBTFUL
@@ -48,9 +48,10 @@ class Effort:
     doubt_logprob: float = -0.4
     doubt_words: int = 8
     # Beam width of a live line's first text and of its settling.  The encoder is most of a
-    # pass (0.58 of 0.77 CPU-s); beam 5 adds ~0.19 CPU-s a pass over greedy decoding, which
-    # pays for the settled text (the stored one) but not for the first, soon replaced.
-    final_beam: int = 1
+    # pass (0.58 of 0.77 CPU-s); beam 5 adds ~0.19 CPU-s a pass over greedy decoding.  Greedy
+    # first text was tried at normal: the stored text of lines not settled got worse (agent
+    # WER 0.099 -> 0.127 on the internet-outage call), so only low decodes greedily.
+    final_beam: int = 5
     settle_beam: int = 5
 
     def doubtful(self, text: str, logprob: float) -> bool:
@@ -63,12 +64,12 @@ class Effort:
 
 
 EFFORTS: dict[str, Effort] = {
-    "low": Effort(name="low", partial_every_s=4.0, partial_duty=0.3, prefinal_after_windows=9, settle=SETTLE_NONE),
+    "low": Effort(
+        name="low", partial_every_s=4.0, partial_duty=0.3, prefinal_after_windows=9, settle=SETTLE_NONE, final_beam=1
+    ),
     "normal": Effort(),
     # What the engine did before the power setting: a partial every 0.5 s, every line settled.
-    "high": Effort(
-        name="high", partial_every_s=0.5, partial_duty=1.0, prefinal_after_windows=1, settle=SETTLE_ALL, final_beam=5
-    ),
+    "high": Effort(name="high", partial_every_s=0.5, partial_duty=1.0, prefinal_after_windows=1, settle=SETTLE_ALL),
 }
 DEFAULT_EFFORT = "normal"
 
