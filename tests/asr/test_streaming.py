@@ -32,8 +32,9 @@ def test_partials_refresh_while_speaking(live_events) -> None:
     events, _turns = live_events
     for speaker in ("agent", "customer"):
         partials = [e for e in events if isinstance(e, Partial) and e.speaker == speaker]
-        # Several refreshes over a ~4 s line (the rate itself is measured in benchmarks/).
-        assert len(partials) >= 2, speaker
+        # A ~4 s line shows provisional text; at the default power setting it is refreshed every
+        # 3 s or at a pause, so refreshes are checked on a longer line (tests/asr/test_effort.py).
+        assert len(partials) >= 1, speaker
         final = next(e for e in events if isinstance(e, Utterance) and e.speaker == speaker)
         # Provisional text comes before the final text, and while the person still speaks.
         assert all(p.t <= final.emitted for p in partials)
