@@ -97,20 +97,15 @@ def test_high_effort_settles_a_line_with_context_in_a_second_pass(high_run: Call
 def test_partials_keep_arriving_at_every_effort(effort: str, low_run: CallPipeline, high_run: CallPipeline) -> None:
     run = low_run if effort == "low" else high_run
     customer = next(e for e in run.events if isinstance(e, Utterance) and e.speaker == "customer")
-    partials = [e for e in run.events if isinstance(e, Partial) and e.segment == customer.segment]
+    partials = [
+        e for e in run.events if isinstance(e, Partial) and (e.speaker, e.segment) == ("customer", customer.segment)
+    ]
     # The customer's ~8 s line: the first partial early on, and it is refreshed while they talk.
     assert len(partials) >= 2, partials
     assert partials[0].t < customer.start + 2.0
     assert all(p.t <= customer.emitted for p in partials)
     for line in (e for e in run.events if isinstance(e, Utterance)):
         assert line.first_partial is not None, f"no provisional text for {line.text!r}"
-
-
-def test_fewer_passes_at_low_than_at_high_effort(low_run: CallPipeline, high_run: CallPipeline) -> None:
-    assert low_run.transcriber is not None and high_run.transcriber is not None
-    low = sum(low_run.transcriber.passes.values())
-    high = sum(high_run.transcriber.passes.values())
-    assert low < high, (low_run.transcriber.passes, high_run.transcriber.passes)
 
 
 def test_a_silent_channel_costs_no_recognition_pass(espeak: None, tmp_path) -> None:
