@@ -30,7 +30,7 @@ class Effort:
     first_partial_s: float = 0.35
     # Then a partial at most this often per speaker (seconds of new audio); an early final at
     # a pause also shows as the line's partial and restarts this wait.
-    partial_every_s: float = 3.0
+    partial_every_s: float = 4.0
     # Partials may keep a recogniser busy at most this share of the time: after a pass
     # that took d seconds, the speaker's next one waits until d / duty has passed since
     # it started.  On a loaded machine passes take longer, so partials thin out.
@@ -65,7 +65,7 @@ class Effort:
 
 EFFORTS: dict[str, Effort] = {
     "low": Effort(
-        name="low", partial_every_s=4.0, partial_duty=0.3, prefinal_after_windows=9, settle=SETTLE_NONE, final_beam=1
+        name="low", partial_every_s=6.0, partial_duty=0.3, prefinal_after_windows=9, settle=SETTLE_NONE, final_beam=1
     ),
     "normal": Effort(),
     # What the engine did before the power setting: a partial every 0.5 s, every line settled.
