@@ -84,7 +84,9 @@ class SlowMotion:
 
 
 def child(wav: Path, out: Path, effort_name: str, pace: float = 1.0) -> None:
-    """One live call in this process; writes the CPU it took and every line's times and texts."""
+    """One live call in this process, coached as in the window; writes the CPU it took and every line."""
+    from companion.analysis.coach import coach_for
+    from companion.analysis.playbook import load_playbook_or_default
     from companion.asr.effort import effort_named
     from companion.asr.model import load_model
     from companion.audio.files import FileSource
@@ -94,7 +96,8 @@ def child(wav: Path, out: Path, effort_name: str, pace: float = 1.0) -> None:
     settings = EngineSettings(effort=effort_named(effort_name))
     load_model(settings.model)  # the window preloads the model too: loading is not the call's cost
     source = FileSource(wav, realtime=True) if pace == 1.0 else SlowMotion(wav, pace)
-    pipeline = CallPipeline(source, settings)
+    playbook, _problem = load_playbook_or_default(None)
+    pipeline = CallPipeline(source, settings, coach=coach_for(playbook))
     cpu0 = cpu_seconds()
     pipeline.run()
     cpu = cpu_seconds() - cpu0
