@@ -12,6 +12,12 @@ Lines can be recognised with the speaker's earlier lines as context
 file, finals are recognised that way at once.  In a live call the plain text
 comes first, within a second, and a "settle" request recognises the line again
 in context when nothing more urgent is waiting; its text replaces the first.
+
+Every pass costs about the same (Whisper encodes a padded 30 s window), so the
+power setting (companion.asr.effort) decides how many a live call makes: how
+often partials run (with a duty cap that thins them out on a loaded machine),
+and which lines are settled again (doubtful ones at the default).  ``passes``
+counts what was spent.
 """
 
 from __future__ import annotations
