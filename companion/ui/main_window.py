@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QToolBar
 
+from companion.asr.effort import DEFAULT_EFFORT, EFFORTS
 from companion.asr.model import ModelSettings
 from companion.audio.files import FileSource
 from companion.audio.sources import Source
@@ -22,6 +23,7 @@ from companion.errors import CompanionError
 from companion.pipeline import EngineSettings
 from companion.ui.bridge import CallSession, warm_up
 from companion.ui.coaching import load_coaching
+from companion.ui.cpu_meter import CpuMeter
 from companion.ui.demo import DEMO_CALL, DemoPlayback
 from companion.ui.live_view import LiveView
 from companion.ui.settings import Key, Settings, device_setting
@@ -43,9 +45,10 @@ class MainWindow(QMainWindow):
     call_starting = Signal(object)  # the CallSession, before its pipeline runs: attach listeners here
     call_finished = Signal(str)
 
-    def __init__(self, settings: Settings, audible: bool = True, dark: bool = False) -> None:
+    def __init__(self, settings: Settings, audible: bool = True, dark: bool = False, effort: str | None = None) -> None:
         super().__init__()
         self.settings = settings
+        self.effort_override = effort  # --effort for this run; otherwise the one in Settings
         self._end_reason: str | None = None
         self.audible = audible
         self.session: CallSession | None = None
@@ -61,6 +64,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.state_label = QLabel("Ready")
         self.statusBar().addWidget(self.state_label, 1)
+        self.cpu_meter = CpuMeter()
+        self.statusBar().addPermanentWidget(self.cpu_meter)
         self._watch = QTimer(self)
         self._watch.setInterval(SESSION_POLL_MS)
         self._watch.timeout.connect(self._on_watch)
@@ -168,6 +173,7 @@ class MainWindow(QMainWindow):
         if self.playback is not None:
             self.playback.play()
         self._watch.start()
+        self.cpu_meter.start()
         self.start_action.setIcon(QIcon(":/icons/stop.svg"))
         self.start_action.setText("Stop call")
         self.demo_action.setEnabled(False)
@@ -176,7 +182,11 @@ class MainWindow(QMainWindow):
         return True
 
     def _engine_settings(self) -> EngineSettings:
-        return EngineSettings(model=ModelSettings(name=self.settings.text(Key.MODEL) or "bundled"))
+        effort = self.effort_override or self.settings.text(Key.EFFORT)
+        return EngineSettings(
+            model=ModelSettings(name=self.settings.text(Key.MODEL) or "bundled"),
+            effort=EFFORTS.get(effort, EFFORTS[DEFAULT_EFFORT]),
+        )
 
     def stop_call(self) -> None:
         if self.session is None:
@@ -205,6 +215,7 @@ class MainWindow(QMainWindow):
             return
         self.session = None
         self._watch.stop()
+        self.cpu_meter.stop()
         if self.playback is not None:
             self.playback.stop()
             self.playback = None

@@ -20,6 +20,7 @@ class Key(enum.Enum):
     CUSTOMER_DEVICE = "audio/customer_device"  # empty: the agent device's other channel
     AGENT_CHANNEL = "audio/agent_channel"  # left or right, for one stereo device
     MODEL = "engine/model"
+    EFFORT = "engine/effort"  # the power setting: low, normal or high (companion.asr.effort)
     PLAYBOOK = "engine/playbook"  # empty: the bundled playbook
     THEME = "window/theme"  # auto, light or dark
     GEOMETRY = "window/geometry"
@@ -39,6 +40,7 @@ DEFAULTS: dict[Key, Any] = {
     Key.CUSTOMER_DEVICE: "",
     Key.AGENT_CHANNEL: "left",
     Key.MODEL: "bundled",
+    Key.EFFORT: "normal",
     Key.PLAYBOOK: "",
     Key.THEME: "auto",
     Key.COMPACT: False,

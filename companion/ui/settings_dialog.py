@@ -37,6 +37,12 @@ from companion.ui.widgets.level_meter import LevelMeter
 log = logging.getLogger(__name__)
 
 OTHER_CHANNEL = "— the agent device's other channel —"
+# The power setting (companion.asr.effort), as the dialog names it; applies from the next call.
+EFFORT_LABELS = {
+    "low": "Low: lightest on the PC, fewer live updates",
+    "normal": "Normal",
+    "high": "High: most live updates and accuracy, most CPU",
+}
 
 
 class InputProbe(QObject):
@@ -107,6 +113,9 @@ class SettingsDialog(QDialog):
         self.playbook.setPlaceholderText("the bundled playbook")
         playbook_browse = QPushButton("File…")
         playbook_browse.clicked.connect(self._browse_playbook)
+        self.effort = QComboBox()
+        for name, label in EFFORT_LABELS.items():
+            self.effort.addItem(label, name)
         self.theme = QComboBox()
         self.theme.addItems(list(THEMES))
         self.agent_name = QLineEdit()
@@ -128,6 +137,7 @@ class SettingsDialog(QDialog):
         form.addRow("Levels", meters_row)
         form.addRow("Speech model", _row(self.model, model_browse))
         form.addRow("Playbook file", _row(self.playbook, playbook_browse))
+        form.addRow("Power (CPU use)", self.effort)
         form.addRow("Look", self.theme)
         form.addRow("Agent name", self.agent_name)
         form.addRow("Reviewer name", self.reviewer)
@@ -235,6 +245,7 @@ class SettingsDialog(QDialog):
         self.model.setCurrentText(self.settings.text(Key.MODEL) or "bundled")
         self.playbook.setText(self.settings.text(Key.PLAYBOOK))
         self.theme.setCurrentText(self.settings.text(Key.THEME) or "auto")
+        self.effort.setCurrentIndex(max(0, self.effort.findData(self.settings.text(Key.EFFORT))))
         self.agent_name.setText(self.settings.text(Key.AGENT_NAME))
         self.reviewer.setText(self.settings.text(Key.REVIEWER))
         self.redact.setChecked(self.settings.flag(Key.REDACT))
@@ -246,6 +257,7 @@ class SettingsDialog(QDialog):
         self.settings.set(Key.MODEL, self.model.currentText().strip() or "bundled")
         self.settings.set(Key.PLAYBOOK, self.playbook.text().strip())
         self.settings.set(Key.THEME, self.theme.currentText())
+        self.settings.set(Key.EFFORT, str(self.effort.currentData()))
         self.settings.set(Key.AGENT_NAME, self.agent_name.text().strip())
         self.settings.set(Key.REVIEWER, self.reviewer.text().strip())
         self.settings.set(Key.REDACT, self.redact.isChecked())
