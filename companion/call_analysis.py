@@ -13,6 +13,7 @@ from companion.analysis.coach import Coach, coach_for
 from companion.analysis.playbook import Playbook
 from companion.analysis.report import build_report
 from companion.analysis.transcript_text import read_transcript_lines
+from companion.asr.effort import Effort
 from companion.asr.model import ModelSettings
 from companion.audio.files import FileSource
 from companion.audio.frames import AudioBlock
@@ -54,12 +55,14 @@ def analyze_file(
     model: str = "bundled",
     playbook: Playbook | None = None,
     cues: object | None = None,
+    effort: Effort | None = None,
 ) -> tuple[dict[str, Any], CompanionError | None]:
     """Analyse a recording or transcript; return the report and the error that cut it short, if any.
 
     An error raised before any audio was read (missing file, not audio, a bad
     transcript line) is raised; one met part-way returns the report of what was
     read, so nothing is lost.  Without a ``playbook`` there is no coaching.
+    ``effort`` is the power setting of a ``realtime`` run (companion.asr.effort).
     """
     path = Path(path)
     coach = (coach_for(playbook) if cues is None else Coach(playbook, cues)) if playbook is not None else None
@@ -67,7 +70,7 @@ def analyze_file(
     if path.suffix.lower() in TRANSCRIPT_SUFFIXES:
         return _analyze_transcript(path, coach, steps), None
     source = FileSource(path, agent=agent, realtime=realtime)
-    settings = EngineSettings(model=ModelSettings(name=model))
+    settings = EngineSettings(model=ModelSettings(name=model), effort=effort or Effort())
     pipeline = CallPipeline(source, settings, coach=coach)
     with contextlib.suppress(CompanionError):
         pipeline.run()

@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from companion import exit_codes
-from companion.commands import analyze, export, gui, import_session, live, sessions
+from companion.commands import analyze, export, gui, import_session, live, sessions, team
 from companion.errors import CompanionError
 
 # Each module adds its own sub-command; the window's options live on the top parser.
-COMMANDS = (analyze, live, sessions, export, import_session, gui)
+COMMANDS = (analyze, live, sessions, export, import_session, team, gui)
 
 
 def build_parser() -> argparse.ArgumentParser:

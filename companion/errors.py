@@ -31,3 +31,7 @@ class PlaybookError(CompanionError):
 
 class StoreError(CompanionError):
     """The session store cannot be read or written (locked, read-only, full, corrupt)."""
+
+
+class ReaderError(CompanionError):
+    """The learned sentence reader cannot be used (model missing, damaged or unloadable)."""

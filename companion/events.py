@@ -157,6 +157,29 @@ class StepDone:
     step: str
     utterance: int
     evidence: str
+    late: bool = False  # ticked by the line's settled text, after the agent saw its first text
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """One thing an agent's words do: a playbook step or a word pitfall, the words, how sure (0..1)."""
+
+    id: str
+    quote: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Acts:
+    """Everything an agent utterance evidences, whether or not it ticks a step.
+
+    A later ``Acts`` for the same utterance (from its settled text) replaces the earlier one.
+    """
+
+    t: float
+    utterance: int
+    speaker: Speaker
+    acts: tuple[Act, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +238,7 @@ Event: TypeAlias = (
     | Level
     | SentimentPoint
     | StepDone
+    | Acts
     | NextStep
     | Alert
     | Mood

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from companion.asr.effort import Effort
 from companion.asr.model import ModelSettings, load_model
 from companion.asr.segmenter import SegmentAudio, Segmenter, SegmentStarted
 from companion.asr.transcriber import Recognised, Transcriber
@@ -64,6 +65,8 @@ class EngineSettings:
     # Seconds of a speaker's earlier speech each line is recognised with (companion.asr.context).
     # 20 s: 10 s gave half the gain, 16 s most of it (benchmarks/engine_bench.py).
     context_s: float = 20.0
+    # The power setting: how many recognition passes a live call may spend (companion.asr.effort).
+    effort: Effort = field(default_factory=Effort)
 
 
 class CallPipeline:
@@ -95,6 +98,7 @@ class CallPipeline:
         self._level_acc: dict[Speaker, list[float]] = {}
         self._audio_t = 0.0
         self._clock_anchor = (time.monotonic(), 0.0)
+        self.transcriber: Transcriber | None = None  # set when the call runs; counts its recognition passes
 
     # -- control ---------------------------------------------------------------
 
@@ -170,7 +174,14 @@ class CallPipeline:
         realtime = self.source.realtime
         partials = realtime if settings.partials is None else settings.partials
         self._segmenters: dict[Speaker, Segmenter] = {
-            speaker: Segmenter(speaker, settings.vad, 0.5 if partials else None) for speaker, _ in self.source.channels
+            speaker: Segmenter(
+                speaker,
+                settings.vad,
+                settings.effort.partial_every_s if partials else None,
+                settings.effort.first_partial_s,
+                settings.effort.prefinal_after_windows,
+            )
+            for speaker, _ in self.source.channels
         }
         transcriber = Transcriber(
             model,
@@ -179,7 +190,9 @@ class CallPipeline:
             settings.word_timestamps,
             context_s=settings.context_s,
             settle_later=realtime,
+            effort=settings.effort,
         )
+        self.transcriber = transcriber  # its pass counts say what the call cost
         self._wall_start = time.monotonic()
         self._clock_anchor = (self._wall_start, 0.0)
         self._emit(CallStarted(0.0, self.source.description, tuple(self.source.channels), realtime))

@@ -21,6 +21,8 @@ packages=(
   libxcb-image0 libxcb-xinerama0 libxcb-xkb1 libpulse0 libnss3
   espeak-ng sox
 )
+# PostgreSQL 15 (server + client tools) for the team store's tests: each test run starts its own cluster.
+[[ -n "$extras" ]] && packages+=(postgresql postgresql-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

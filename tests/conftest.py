@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from tests import speech
+from tests.team.pg_fixtures import pg_cluster, team_db  # noqa: F401 (one PostgreSQL cluster for every test)
 
 
 @pytest.fixture(scope="session")

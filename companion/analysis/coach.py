@@ -14,13 +14,28 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from companion.analysis.agent_acts import AgentActs, AgentReading
 from companion.analysis.mood import MoodWatch, SentimentLine
 from companion.analysis.next_step import CallProgress
 from companion.analysis.pitfalls import PitfallSpotter
 from companion.analysis.playbook import Playbook
+from companion.analysis.reader.acts import ActReader, load_reader
+from companion.analysis.reader.mood import MoodReader, blend, load_mood_reader
 from companion.analysis.sentiment import Reading, SentimentReader
-from companion.analysis.steps import StepMatcher
-from companion.events import Alert, Event, Mood, NextStep, Partial, SentimentPoint, StepDone, Utterance
+from companion.errors import ReaderError
+from companion.events import (
+    Acts,
+    Alert,
+    EngineError,
+    Event,
+    Mood,
+    NextStep,
+    Partial,
+    Revision,
+    SentimentPoint,
+    StepDone,
+    Utterance,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +51,28 @@ def _clamp(x: float) -> float:
 class Coach:
     """Implements the pipeline's Coach protocol for one call."""
 
-    def __init__(self, playbook: Playbook, cues: Any | None = None) -> None:
+    def __init__(self, playbook: Playbook, cues: Any | None = None, acts: ActReader | str | None = "load") -> None:
+        """``acts``: the learned sentence reader; by default the playbook's, None for the cue rules alone."""
         self.playbook = playbook
         self.cues = cues
         self.reader = SentimentReader()
-        self.matcher = StepMatcher(playbook)
+        self.reader_problem: str | None = None
+        if acts == "load":
+            try:
+                acts = load_reader(playbook)
+            except ReaderError as exc:  # the rules still coach; the agent is told once, by an event
+                log.info("%s", exc)
+                self.reader_problem, acts = str(exc), None
+        self.acts = AgentActs(playbook, acts if isinstance(acts, ActReader) else None)
+        self.moods: MoodReader | None = None
+        if isinstance(acts, ActReader):
+            try:
+                self.moods = load_mood_reader()
+            except ReaderError as exc:
+                log.info("%s", exc)
         self.spotter = PitfallSpotter(playbook)
+        self._heard: list[str] = []  # the customer's words since the agent last spoke: the reader's context
+        self._agent_said: dict[int, tuple[str, bool, set[str]]] = {}  # utterance -> context, opening, steps
         self.lines = {"customer": SentimentLine(), "agent": SentimentLine()}
         self.mood = MoodWatch()
         self.progress = CallProgress()
@@ -61,10 +92,15 @@ class Coach:
             if isinstance(cue, Alert) and cue.kind == "raised-voice" and cue.speaker in ("customer", "call"):
                 self._raised.append(cue)
         out: list[Event] = []
+        if self.reader_problem is not None:
+            out.append(EngineError(event.t, self.reader_problem, fatal=False))
+            self.reader_problem = None
         if isinstance(event, Utterance):
             out += self._utterance(event)
         elif isinstance(event, Partial):
             out += self._partial(event)
+        elif isinstance(event, Revision) and event.utterance in self._agent_said:
+            out += self._settled(event)
         # A raised voice found after its utterance was scored re-scores that utterance.
         if self._raised and self._last_customer is not None and not isinstance(event, Utterance):
             out += self._late_raised_voice(self._last_customer)
@@ -87,9 +123,16 @@ class Coach:
         reading = self.reader.read(u.text, speaker)
         out: list[Event] = []
         if speaker == "customer":
+            if self.moods is not None:
+                sense = self.moods.sense(u.text)
+                score = round(blend(reading.score, sense), 4)
+                reading = Reading(
+                    score, reading.raw, reading.evidence, (*reading.notes, f"meaning {sense.valence:+.2f}")
+                )
             reading = self._with_raised_voice(u, reading)
             out += self._customer(u, reading)
             self._last_customer = u
+            self._heard.append(u.text)
         else:
             out += self._agent(u, reading)
         step, reason = self.progress.next_step()
@@ -112,7 +155,10 @@ class Coach:
         point = line.add(u.t, reading.score, reading.evidence, u.end - u.start)
         out: list[Event] = [SentimentPoint(u.t, u.speaker, reading.score, round(point.smoothed, 4), u.id, point.trend)]
         opening = self._last_customer is None and not self.progress.agent_turns
-        evidence = {e.step: e for e in self.matcher.match(u.text, opening=opening)}
+        context = " ".join(self._heard[-3:]) or (self._last_customer.text if self._last_customer else "")
+        self._heard = []
+        read = self.acts.read(u.text, context, opening=opening, fix_offered=self.progress.done("resolve"))
+        evidence = dict(read.steps)
         # A plan or a closing restates the fix already offered; it is not a new one.
         restates = "agree" in evidence or "thank" in evidence or self.progress.done("thank")
         if "resolve" in evidence and self.progress.done("resolve") and restates and not self.progress.rework_fix:
@@ -135,13 +181,54 @@ class Coach:
         for step_id, found in evidence.items():
             out.append(StepDone(u.t, step_id, u.id, found.quote))
             self.progress.step_done(step_id)
+        out.insert(1, Acts(u.t, u.id, u.speaker, read.acts))
+        self._agent_said[u.id] = (context, opening, set(evidence))
         # Mirroring the customer's feelings, summing up their problem or planning its fix
         # names negative things without the agent being negative.
         describes = bool(set(evidence) - {"assess"})
         agent_score = max(reading.score, 0.0) if describes else reading.score
-        for finding in self.spotter.check(u.text, set(evidence), agent_score):
+        findings = self.spotter.check(u.text, set(evidence), agent_score)
+        for finding in findings:
             out.append(Alert(u.t, finding.kind, finding.reason, u.id, speaker="agent"))
+        out += self._read_pitfalls(u, read, {f.kind for f in findings})
         self.progress.agent_said(u.text)
+        return out
+
+    def _read_pitfalls(self, u: Utterance, read: AgentReading, raised: set[str]) -> list[Event]:
+        """Word pitfalls the reader is sure of and the cue rules did not already raise."""
+        out: list[Event] = []
+        for kind, act in read.pitfalls.items():
+            if kind in raised or read.steps.keys() & {"empathize", "affirm"}:
+                continue  # a sentence that mirrors the customer quotes their words, it does not inflame
+            reason = (
+                f'"{act.quote}" tends to inflame: say what you can do'
+                if kind == "trigger-words"
+                else f'"{act.quote}": stay warm and even'
+            )
+            out.append(Alert(u.t, kind, reason, u.id, value=act.score, speaker="agent"))
+        return out
+
+    # -- settled text: late ticks --------------------------------------------------------
+
+    def _settled(self, r: Revision) -> list[Event]:
+        """Steps the settled text evidences that the first text missed: ticked now, marked late.
+
+        What the agent saw stays: nothing is unticked, and no alert is raised after the fact.
+        """
+        context, opening, ticked = self._agent_said[r.utterance]
+        read = self.acts.read(r.text, context, opening=opening, fix_offered=self.progress.done("resolve"))
+        out: list[Event] = [Acts(r.t, r.utterance, r.speaker, read.acts)]
+        for step_id, found in read.steps.items():
+            if step_id in ticked or self.progress.done(step_id):
+                continue
+            if step_id == "resolve" and self.progress.solution_too_early():
+                continue
+            out.append(StepDone(r.t, step_id, r.utterance, found.quote, late=True))
+            self.progress.step_done(step_id)
+            ticked.add(step_id)
+        if len(out) > 1:
+            step, reason = self.progress.next_step()
+            out.append(NextStep(r.t, step, reason, None))
         return out
 
     # -- raised voice ------------------------------------------------------------------

@@ -26,6 +26,7 @@ HEARD_VENTS = 2  # after this many upset turns the customer has told their story
 TOLD_STORY_WORDS = 12  # a customer who said this much before getting upset has been heard
 SETTLED_TURNS = 2  # calm customer turns, with the agent talking between, that settle a need for empathy
 REPEAT_OVERLAP = 0.45
+ACCEPTING = 0.1  # a customer reading above this is not turning a fix down, whatever word opens the line
 _REPEAT_MARKERS = re.compile(
     r"\b(?:already told you|told you (?:already|before|twice)|as i said|like i said|i keep telling|"
     r"how many times|i said that|i just said|again and again)\b",
@@ -75,6 +76,7 @@ class CallProgress:
         self.upset_turns = 0  # upset customer turns since the agent last listened or empathised
         self.ever_upset = False
         self.heard = False
+        self.invited = False  # the agent asked them to go on; their next words tell the story
         self.needs_empathy = False
         self.rework_fix = False  # the fix on the table was turned down
         self.why: str | None = None
@@ -92,7 +94,11 @@ class CallProgress:
 
     def step_done(self, step: str) -> None:
         self.counts[step] += 1
-        if step in ("listen", "empathize"):
+        if step == "listen":
+            # They were just invited to tell it: they are heard once they have, not before.
+            self.invited = True
+            self.upset_turns = 0
+        if step == "empathize":
             self.heard = True
             self.upset_turns = 0
         if step == "empathize":
@@ -118,6 +124,8 @@ class CallProgress:
         if upset and not self.ever_upset and self.customer_words >= TOLD_STORY_WORDS:
             self.heard = True  # a calm caller who turns sour has already told their story
         self.customer_turns += 1 if text else 0
+        if self.invited and text:
+            self.heard, self.invited = True, False
         self.customer_words += len(text.split())
         words = _content(text)
         repeated = bool(_REPEAT_MARKERS.search(text)) or (
@@ -172,6 +180,7 @@ class CallProgress:
             not self.needs_empathy
             and self.furthest in (ORDER.index("resolve"), ORDER.index("agree"))
             and _REJECTION.search(text)
+            and score < ACCEPTING  # "No problem with a new card" accepts it
         ):
             self.rework_fix = True
             self.furthest = ORDER.index("affirm")

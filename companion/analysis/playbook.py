@@ -48,6 +48,7 @@ class Pitfall:
     guidance: str
     cues: tuple[Phrase, ...] = ()
     jargon: tuple[Phrase, ...] = ()
+    examples: tuple[str, ...] = ()  # phrasings the sentence reader learns as this pitfall
     sorry_repeats: int = 0  # "I'm sorry" this many times running, without empathy, is a trigger
 
 
@@ -229,7 +230,7 @@ class _Reader:
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail(node, "pitfalls must be a list")
         for item in node.value:
-            keys = {"id", "title", "guidance", "cues", "jargon", "sorry_repeats"}
+            keys = {"id", "title", "guidance", "cues", "jargon", "sorry_repeats", "examples"}
             fields_ = self.mapping(item, "a pitfall", keys)
             if "id" not in fields_:
                 raise self.fail(item, "a pitfall needs an id")
@@ -244,6 +245,10 @@ class _Reader:
             for name in ("cues", "jargon"):
                 if name in fields_:
                     changes[name] = getattr(pitfall, name) + self.phrases(fields_[name], name)
+            if "examples" in fields_:
+                changes["examples"] = pitfall.examples + tuple(
+                    t for t, _ in self.texts(fields_["examples"], "examples")
+                )
             if "sorry_repeats" in fields_:
                 changes["sorry_repeats"] = self.number(fields_["sorry_repeats"], "sorry_repeats", int)
             known[pid] = replace(pitfall, **changes)

@@ -11,9 +11,11 @@ from typing import Any
 
 from companion.analysis.settled import settled_utterances
 from companion.events import (
+    Acts,
     Alert,
     CallEnded,
     CallStarted,
+    EngineError,
     Event,
     Mood,
     NextStep,
@@ -52,6 +54,7 @@ def build_report(
             "text": u.text,
             "sentiment": None,
             "steps": [],
+            "acts": [],
             "next_step": None,
             "emitted": u.emitted,
             "first_partial": u.first_partial,
@@ -64,6 +67,7 @@ def build_report(
     alerts: list[dict[str, Any]] = []
     timeline: list[dict[str, Any]] = []
     moods: list[dict[str, Any]] = []
+    warnings: list[str] = []
     customer_line: dict[int, float] = {}  # utterance id -> smoothed, the last reading of each
     for e in events:
         if isinstance(e, SentimentPoint):
@@ -78,6 +82,11 @@ def build_report(
             if e.utterance in by_id and e.step not in by_id[e.utterance]["steps"]:
                 by_id[e.utterance]["steps"].append(e.step)
             done.setdefault(e.step, e)
+        elif isinstance(e, Acts):
+            if e.utterance in by_id:  # the settled text's reading replaces the first one
+                by_id[e.utterance]["acts"] = [{"id": a.id, "quote": a.quote, "score": a.score} for a in e.acts]
+        elif isinstance(e, EngineError) and not e.fatal and e.message not in warnings:
+            warnings.append(e.message)
         elif isinstance(e, NextStep):
             current_next = e.step
             if e.utterance is not None and e.utterance in by_id:
@@ -112,6 +121,7 @@ def build_report(
                 "at": round(hit.t, 3) if hit else None,
                 "utterance": hit.utterance if hit else None,
                 "evidence": hit.evidence if hit else None,
+                "late": hit.late if hit else False,
             }
         )
     audio_s = round(duration, 3)
@@ -126,6 +136,7 @@ def build_report(
         "sentiment": timeline,
         "customer_sentiment": _figures(list(customer_line.values())),
         "moods": moods,
+        "warnings": warnings,
         "timings": {"wall_s": round(wall_s, 3) if wall_s is not None else None, "audio_s": audio_s},
     }
 

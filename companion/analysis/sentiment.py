@@ -73,6 +73,12 @@ _COMPLAINT_MARKERS = tuple(
     )
 )
 COMPLAINT_WEIGHT = -0.3
+# Service talk VADER reads as bad news: "no rush", "a lower price", "the odd video call" are calm.
+_SERVICE_WORDS = re.compile(
+    r"\bno (?:drama|rush|hurry|change|charge|charges|fee|fees|cost|extra cost|penalty|obligation|contract)\b"
+    r"|\blower (?=(?:price|prices|bill|bills|rate|rates|payment|payments|cost|costs|fee|fees|tier|plan)\b)"
+    r"|\b(?:the|an) odd (?=\w)"
+)
 _FILLER_LIKE = re.compile(r"\b(feel|felt|feels|it's|its|was|is|just|seems?|looks?|sounds?) like\b")
 _REQUEST_PLEASE = re.compile(r"\bplease\b")
 _REQUEST_HELP = re.compile(
@@ -143,6 +149,9 @@ class SentimentReader:
             if _REQUEST_HELP.search(lower) or (_REQUEST_PLEASE.search(lower) and "?" in lower):
                 lower = _REQUEST_PLEASE.sub("", _REQUEST_HELP.sub(" ", lower))
                 notes.append("polite request read as neutral")
+        if _SERVICE_WORDS.search(lower):
+            lower = _SERVICE_WORDS.sub(" ", lower)
+            notes.append("service words read as neutral")
         score = self.vader(lower) if lower.strip() else 0.0
         if speaker != "agent":
             markers = sum(1 for m in _COMPLAINT_MARKERS if m.search(lower))

@@ -49,6 +49,19 @@ class StepMatcher:
             if pitfall.id in ("trigger-words", "agent-negativity")
             for phrase in pitfall.cues
         )
+        self.fix_offers = next((p.cues for p in playbook.pitfalls if p.id == "early-solution"), ())
+
+    def is_pitfall(self, sentence: Sentence) -> bool:
+        """Whether the sentence is itself a word pitfall by the playbook's cues."""
+        return _matches_any(self.pitfall_cues, sentence)
+
+    def is_fix_offer(self, sentence: Sentence) -> bool:
+        """Whether the sentence offers a quick fix by the early-solution pitfall's cues."""
+        return _matches_any(self.fix_offers, sentence)
+
+    def is_greeting(self, text: str) -> bool:
+        """Whether the utterance opens the call with one of the playbook's greetings."""
+        return any(_matches_any(self.playbook.greeting, s) for s in split_sentences(text))
 
     def match(self, text: str, opening: bool = False) -> list[Evidence]:
         """Steps the text evidences, in playbook order, each once with its best evidence.
@@ -60,7 +73,7 @@ class StepMatcher:
         if opening or any(_matches_any(self.playbook.greeting, s) for s in sentences):
             return []
         sentences = [s for s in sentences if not _matches_any(self.pitfall_cues, s)]
-        fix_offers = next((p.cues for p in self.playbook.pitfalls if p.id == "early-solution"), ())
+        fix_offers = self.fix_offers
         # An exclusion anywhere in the utterance counts: the recogniser cuts sentences freely
         # ("Thank you for calling. This is Sam. How can I help?").
         excluded = {step.id for step in self.playbook.steps if any(_matches_any(step.not_when, s) for s in sentences)}

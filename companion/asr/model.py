@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from companion.asr.heap import keep_freed_memory
 from companion.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ def load_model(settings: ModelSettings):  # -> faster_whisper.WhisperModel
 def _load(settings: ModelSettings):  # -> faster_whisper.WhisperModel
     from faster_whisper import WhisperModel
 
+    keep_freed_memory()  # before the first pass: a quarter of a live call's CPU was page faults
     target = resolve_model(settings.name)
     try:
         model = WhisperModel(

@@ -16,6 +16,11 @@ Four kinds of job, in order of urgency:
 
 The transcriber holds its condition variable around every call here; this class
 only decides, so it can be tested on its own.
+
+NOT WIRED IN YET: this is the rule as it stood before the ``cpu`` branch's
+merge (2026-12-01), which added a duty cap on partials and settles that need no
+pass to ``Transcriber._next_job``; the merge kept that Transcriber as it is, so
+this class is tested but unused until those two rules are ported into it.
 """
 
 from __future__ import annotations

@@ -55,11 +55,15 @@ class Segmenter:
         settings: VadSettings,
         partial_every_s: float | None = 0.5,
         first_partial_s: float = 0.35,
+        prefinal_after_windows: int = TAIL_WINDOWS,
     ) -> None:
         self.speaker = speaker
         self.settings = settings
         self.partial_every_s = partial_every_s
         self.first_partial_s = first_partial_s
+        # Windows of silence before an early final starts: each one that a resumed line
+        # wastes costs a full pass, so a lower power setting waits a little longer.
+        self.prefinal_after_windows = max(TAIL_WINDOWS, prefinal_after_windows)
         self._vad = SpeechProbability()
         self._pad_windows = max(1, round(settings.pad_s / WINDOW_S))
         self._preroll: deque[np.ndarray] = deque(maxlen=self._pad_windows)
@@ -152,10 +156,12 @@ class Segmenter:
             return
         if self.partial_every_s is None:
             return
-        if self._silent_run >= TAIL_WINDOWS and not self._prefinal_sent:
+        if self._silent_run >= self.prefinal_after_windows and not self._prefinal_sent:
             # The speaker paused: transcribe exactly what a final would, so if the
-            # pause turns out to end the utterance the text is already there.
+            # pause turns out to end the utterance the text is already there.  If they
+            # go on, that text serves as the line's partial, so the next one can wait.
             self._prefinal_sent = True
+            self._next_partial = max(self._next_partial, now + self.partial_every_s)
             out.append(self._snapshot("prefinal", self._windows_at_speech_end))
         elif self._silent_run == 0 and now >= self._next_partial:
             self._next_partial = now + self.partial_every_s

@@ -1,17 +1,23 @@
 """The recogniser's workers: threads that turn segment audio into text.
 
-Both speakers share them.  Which job runs next is ``RecognitionQueue``'s rule
-(companion.asr.schedule): final text first and never dropped, a speaker's
-partial replaced by their newer one, settling last.  With two workers, one
-never takes partials: when a speaker stops, their final text starts at once
-instead of queueing behind someone's provisional text.  Workers wait on a
-condition variable, never in a sleep loop.
+Both speakers share them.  Final text always comes first and is never dropped;
+a provisional (partial) request is replaced by the speaker's newer one while
+the workers are busy, so when the machine falls behind it skips partials,
+never audio.  With two workers, one never takes partials: when a speaker
+stops, their final text starts at once instead of queueing behind someone's
+provisional text.  Workers wait on a condition variable, never in a sleep loop.
 
 Lines can be recognised with the speaker's earlier lines as context
 (companion.asr.context): more accurate, about twice the work.  Analysing a
 file, finals are recognised that way at once.  In a live call the plain text
 comes first, within a second, and a "settle" request recognises the line again
 in context when nothing more urgent is waiting; its text replaces the first.
+
+Every pass costs about the same (Whisper encodes a padded 30 s window), so the
+power setting (companion.asr.effort) decides how many a live call makes: how
+often partials run (with a duty cap that thins them out on a loaded machine),
+and which lines are settled again (doubtful ones at the default).  ``passes``
+counts what was spent.
 """
 
 from __future__ import annotations
@@ -19,14 +25,16 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from companion.asr.context import SpeakerContext, strip_prefix
+from companion.asr.effort import Effort
 from companion.asr.model import ModelSettings
-from companion.asr.schedule import JobKind, Key, RecognitionQueue
 from companion.asr.segmenter import SegmentAudio
 from companion.events import Speaker, Word
 
@@ -37,6 +45,8 @@ log = logging.getLogger(__name__)
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
 
+Key = tuple[Speaker, int]
+
 
 @dataclass(frozen=True, slots=True)
 class Recognised:
@@ -45,6 +55,7 @@ class Recognised:
     request: SegmentAudio
     text: str
     words: tuple[Word, ...] = ()
+    logprob: float = 0.0  # the lowest mean token log-probability of its segments: how sure Whisper was
 
 
 class Transcriber:
@@ -58,23 +69,39 @@ class Transcriber:
         word_timestamps: bool = False,
         context_s: float = 0.0,
         settle_later: bool = False,
+        effort: Effort | None = None,
     ) -> None:
         """``context_s``: seconds of a speaker's earlier speech to recognise a line with (0: none).
 
         ``settle_later``: finals are recognised plainly and settle requests redo them in
         context (live); otherwise finals are recognised in context straight away.
+        ``effort``: how much a live call may spend on partials and settling (companion.asr.effort).
         """
         self._model = model
         self._settings = settings
+        self.effort = effort or Effort()
+        # Recognition passes made, by speaker and kind ("partial", "prefinal", "final", "settle"):
+        # what the call cost, since every pass costs about the same.
+        self.passes: Counter[tuple[Speaker, str]] = Counter()
         self._on_result = on_result
         self._word_timestamps = word_timestamps
         self._cond = threading.Condition()
-        self._queue = RecognitionQueue()  # what runs next (companion.asr.schedule); guarded by _cond
-        self._cache: dict[Key, tuple[int, str, tuple[Word, ...]]] = {}
+        self._finals: deque[SegmentAudio] = deque()
+        self._prefinals: dict[Key, SegmentAudio] = {}
+        self._partials: dict[Speaker, SegmentAudio] = {}
+        self._cache: dict[Key, Recognised] = {}  # early finals' results
+        self._closed: set[Key] = set()
+        self._working: set[Key] = set()  # segments whose final or early final is being recognised
+        self._speakers_in_final: set[Speaker] = set()
         self._context_s = context_s
         self._settle_later = settle_later
         self._contexts: dict[Speaker, SpeakerContext] = {}
-        self._first_pass: dict[Key, tuple[str, tuple[Word, ...]]] = {}
+        self._settles: deque[SegmentAudio] = deque()
+        self._speakers_settling: set[Speaker] = set()
+        self._first_pass: dict[Key, Recognised] = {}
+        self._sure: set[Key] = set()  # lines whose first text stands: their settle needs no pass
+        self._partial_not_before: dict[Speaker, float] = {}  # monotonic time; the partials' duty cap
+        self._busy = 0
         # Finals are released in the order their segments ended (the order they were
         # submitted), so a short reply recognised quickly never overtakes the long
         # line before it: the coach reads the call in the order it was spoken.
@@ -94,17 +121,31 @@ class Transcriber:
             thread.start()
 
     def submit(self, request: SegmentAudio) -> None:
+        key = (request.speaker, request.segment)
         with self._cond:
-            if request.kind == JobKind.FINAL:
+            if request.kind == "final":
                 self._final_seq[id(request)] = self._submitted
                 self._submitted += 1
-            self._queue.submit(request)
+                self._finals.append(request)
+                self._closed.add(key)
+                self._prefinals.pop(key, None)
+                current = self._partials.get(request.speaker)
+                if current is not None and current.segment == request.segment:
+                    del self._partials[request.speaker]
+            elif request.kind == "prefinal":
+                self._prefinals[key] = request
+            elif request.kind == "settle":
+                self._settles.append(request)
+            else:
+                self._partials[request.speaker] = request
             self._cond.notify_all()
 
     def drain(self) -> None:
         """Block until every final and settle request submitted so far has been recognised."""
         with self._cond:
-            self._cond.wait_for(lambda: self._queue.drained() or self._error is not None)
+            self._cond.wait_for(
+                lambda: (not self._finals and not self._settles and not self._busy) or self._error is not None
+            )
         if self._error is not None:
             raise self._error
 
@@ -115,84 +156,158 @@ class Transcriber:
         for thread in self._threads:
             thread.join()
 
+    def _next_job(self, takes_partials: bool) -> SegmentAudio | None:
+        for request in self._finals:
+            key = (request.speaker, request.segment)
+            # Wait for an early final of the same segment already under way (its text
+            # is the answer), and keep each speaker's lines in the order they were said.
+            if key not in self._working and request.speaker not in self._speakers_in_final:
+                self._finals.remove(request)
+                return request
+        for key in list(self._prefinals):
+            if key not in self._working:
+                return self._prefinals.pop(key)
+        # While a final is being recognised, provisional text waits: the final gets
+        # both cores, and it is what the agent is waiting for.
+        if takes_partials and not self._working:
+            now = time.monotonic()
+            for speaker in list(self._partials):
+                request = self._partials[speaker]
+                if (request.speaker, request.segment) in self._closed:
+                    del self._partials[speaker]
+                elif now >= self._partial_not_before.get(speaker, 0.0):
+                    return self._partials.pop(speaker)
+        # Settling is the least urgent work: never while a final is under way or
+        # provisional text is waiting, one line per speaker at a time, in spoken order.
+        # A line whose first text stands needs no pass and is settled at once.
+        idle = not self._working and not self._partials
+        seen: set[Speaker] = set()
+        for request in self._settles:
+            if request.speaker in seen or request.speaker in self._speakers_settling:
+                seen.add(request.speaker)
+                continue
+            seen.add(request.speaker)
+            if idle or (request.speaker, request.segment) in self._sure:
+                self._settles.remove(request)
+                return request
+        return None
+
+    def _partial_wait(self, takes_partials: bool) -> float | None:
+        """Seconds until a waiting partial may start (its speaker's duty cap), None when none waits."""
+        if not takes_partials or not self._partials or self._working:
+            return None
+        now = time.monotonic()
+        due = min(self._partial_not_before.get(speaker, 0.0) for speaker in self._partials)
+        return max(0.005, due - now)
+
     def _run(self, takes_partials: bool) -> None:
-        queue = self._queue
         while True:
             with self._cond:
-                job: SegmentAudio | None = None
-
-                def ready() -> bool:
-                    nonlocal job
-                    if self._stopping and not queue.must_finish():
-                        return True
-                    job = queue.next_job(takes_partials)
-                    return job is not None
-
-                self._cond.wait_for(ready)
-                if job is None:
-                    return
-                queue.begin(job)
+                while True:
+                    if self._stopping and not self._finals and not self._settles:
+                        return
+                    job = self._next_job(takes_partials)
+                    if job is not None:
+                        break
+                    # A timed wait only while a partial waits out its duty cap; otherwise
+                    # the worker sleeps until a request comes (no polling).
+                    self._cond.wait(self._partial_wait(takes_partials))
+                key = (job.speaker, job.segment)
+                self._busy += 1
+                if job.kind in ("final", "prefinal"):
+                    self._working.add(key)
+                if job.kind == "final":
+                    self._speakers_in_final.add(job.speaker)
+                if job.kind == "settle":
+                    self._speakers_settling.add(job.speaker)
             try:
                 self._do(job)
             except BaseException as exc:  # surfaced to the pipeline by drain()
                 log.exception("recognition failed")
                 with self._cond:
                     self._error = exc
-                    queue.end(job)
+                    self._busy -= 1
                     self._cond.notify_all()
                 return
+            finally:
+                with self._cond:
+                    if job.kind in ("final", "prefinal"):
+                        self._working.discard(key)
+                    if job.kind == "final":
+                        self._speakers_in_final.discard(job.speaker)
+                    if job.kind == "settle":
+                        self._speakers_settling.discard(job.speaker)
             with self._cond:
-                queue.end(job)
+                self._busy -= 1
                 self._cond.notify_all()
 
     def _do(self, job: SegmentAudio) -> None:
         key = (job.speaker, job.segment)
-        if job.kind == JobKind.SETTLE:
-            text, words = self._in_context(job)
-            self._on_result(Recognised(job, text, words))
+        if job.kind == "settle":
+            self._on_result(self._in_context(job))
             return
-        if job.kind == JobKind.FINAL:
+        if job.kind == "final":
             with self._cond:
                 cached = self._cache.pop(key, None)
-            if cached is not None and cached[0] == len(job.audio):
-                self._release(job, Recognised(job, cached[1], cached[2]))
+            if cached is not None and len(cached.request.audio) == len(job.audio):
+                self._release(job, dataclasses.replace(cached, request=job))
                 return
             if self._context_s > 0 and not self._settle_later:
-                text, words = self._in_context(job)
-                self._release(job, Recognised(job, text, words))
+                self._release(job, self._in_context(job))
                 return
-        text, words = self.recognise(job.audio, job.audio_t0, final=job.kind != JobKind.PARTIAL)
-        if job.kind == JobKind.PREFINAL:
+        started = time.monotonic()
+        result = self.recognise(job, job.audio, job.audio_t0)
+        if job.kind == "partial":
+            self._after_partial(job.speaker, started)
+            self._on_result(result)
+        elif job.kind == "prefinal":
             with self._cond:
-                self._cache[key] = (len(job.audio), text, words)
-            return
-        if job.kind == JobKind.FINAL:
-            self._release(job, Recognised(job, text, words))
+                self._cache[key] = result
+                closed = key in self._closed
+            if not closed and result.text:
+                # The speaker only paused: the early final's text is the freshest provisional
+                # text there is, so it is shown as the line's partial (one pass, two uses).
+                self._after_partial(job.speaker, started)
+                self._on_result(dataclasses.replace(result, request=dataclasses.replace(job, kind="partial")))
         else:
-            self._on_result(Recognised(job, text, words))
+            self._release(job, result)
 
-    def _in_context(self, job: SegmentAudio) -> tuple[str, tuple[Word, ...]]:
+    def _after_partial(self, speaker: Speaker, started: float) -> None:
+        """The duty cap: a speaker's next partial waits in proportion to what this pass took."""
+        took = time.monotonic() - started
+        duty = max(0.05, self.effort.partial_duty)
+        with self._cond:
+            self._partial_not_before[speaker] = started + took / duty
+
+    def _in_context(self, job: SegmentAudio) -> Recognised:
         """Recognise a line after the speaker's preceding lines, then remember it as their context."""
+        key = (job.speaker, job.segment)
         context = self._contexts.setdefault(job.speaker, SpeakerContext(self._context_s))
         with self._cond:
-            first = self._first_pass.pop((job.speaker, job.segment), None)
+            first = self._first_pass.pop(key, None)
+            sure = key in self._sure
+            self._sure.discard(key)
+        if sure and first is not None:
+            context.add(job.audio, first.text)  # its first text stands (the effort's doubt rule)
+            return dataclasses.replace(first, request=job)
         found = context.before(job.audio)
-        result: tuple[str, tuple[Word, ...]] | None = None
+        result: Recognised | None = None
         if found is None and first is not None:
             result = first  # nothing to add: the plain text stands
         elif found is not None:
             audio = np.concatenate([found.audio, job.audio])
-            text, words = self.recognise(audio, job.audio_t0 - found.seconds, final=True, prefix=found.text)
-            rest = strip_prefix(text, found.text)
+            heard = self.recognise(job, audio, job.audio_t0 - found.seconds, prefix=found.text)
+            rest = strip_prefix(heard.text, found.text)
             if rest is not None:
-                result = rest, tuple(w for w in words if w.start >= job.audio_t0)
+                words = tuple(w for w in heard.words if w.start >= job.audio_t0)
+                result = Recognised(job, rest, words, heard.logprob)
             else:
                 log.debug("context output did not repeat its prefix; keeping the plain text")
                 result = first
         if result is None:
-            result = self.recognise(job.audio, job.audio_t0, final=True)
-        context.add(job.audio, result[0])
-        return result
+            result = self.recognise(job, job.audio, job.audio_t0)
+        context.add(job.audio, result.text)
+        return dataclasses.replace(result, request=job)
 
     def _release(self, job: SegmentAudio, result: Recognised) -> None:
         """Hand over this final and any later ones it was holding back, in spoken order."""
@@ -208,28 +323,39 @@ class Transcriber:
                 self._queue_settle(item)
 
     def _queue_settle(self, final: Recognised) -> None:
-        """Live, a line with words is settled after its first text has been handed over."""
+        """Live, a line with words is settled after its first text has been handed over.
+
+        Only a doubtful first text is recognised again (the effort's rule); the others are
+        settled as they are, so every live line still gets its settled text, in spoken order.
+        """
         if not (self._settle_later and self._context_s > 0 and final.text):
             return
         job = final.request
+        key = (job.speaker, job.segment)
         with self._cond:
-            self._first_pass[(job.speaker, job.segment)] = (final.text, final.words)
-            self._queue.submit(dataclasses.replace(job, kind=JobKind.SETTLE))
+            self._first_pass[key] = final
+            if not self.effort.doubtful(final.text, final.logprob):
+                self._sure.add(key)
+            self._settles.append(dataclasses.replace(job, kind="settle"))
             self._cond.notify_all()
 
-    def recognise(
-        self, audio: np.ndarray, t0: float, final: bool, prefix: str | None = None
-    ) -> tuple[str, tuple[Word, ...]]:
-        """Recognise one padded segment; ``t0`` places its words in call time.
+    def recognise(self, job: SegmentAudio, audio: np.ndarray, t0: float, prefix: str | None = None) -> Recognised:
+        """Recognise one padded segment for ``job``; ``t0`` places its words in call time.
 
         ``prefix`` is text the audio is known to begin with; the decoder is forced
         through it, and it is part of the returned text.
         """
+        final = job.kind != "partial"
         want_words = self._word_timestamps and final
+        beam = self._settings.beam_size if final else 1
+        if self._settle_later and final:  # live, the power setting decides
+            beam = min(beam, self.effort.settle_beam if job.kind == "settle" else self.effort.final_beam)
+        with self._cond:
+            self.passes[job.speaker, job.kind] += 1
         segments, _info = self._model.transcribe(  # type: ignore[attr-defined]
             audio,
             language=self._settings.language,
-            beam_size=self._settings.beam_size if final else 1,
+            beam_size=beam,
             best_of=1,
             temperature=0.0,
             vad_filter=False,
@@ -240,10 +366,13 @@ class Transcriber:
         )
         texts: list[str] = []
         words: list[Word] = []
+        logprobs: list[float] = []
         for seg in segments:
             if seg.no_speech_prob > NO_SPEECH_PROB and seg.avg_logprob < LOW_LOGPROB:
                 continue
             texts.append(seg.text.strip())
+            logprobs.append(seg.avg_logprob)
             for w in seg.words or ():
                 words.append(Word(w.word.strip(), t0 + w.start, t0 + w.end))
-        return " ".join(t for t in texts if t).strip(), tuple(words)
+        text = " ".join(t for t in texts if t).strip()
+        return Recognised(job, text, tuple(words), min(logprobs) if logprobs else 0.0)

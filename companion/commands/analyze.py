@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from companion import exit_codes
+from companion.commands.effort import add_effort_option, effort_from
 from companion.commands.store_location import add_store_option, open_store
 from companion.errors import CompanionError
 
@@ -25,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--realtime", action="store_true", help="feed the file at real-time pace")
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write the analysis here, not stdout")
     p.add_argument("--model", default="bundled", help="speech model: bundled, a folder, or a model name")
+    add_effort_option(p)
     p.add_argument(
         "--playbook",
         default=None,
@@ -53,8 +55,15 @@ def run(args: argparse.Namespace) -> int:
         report, error = _analyze_into_store(args, playbook)
     else:
         report, error = analyze_file(
-            Path(args.file), agent=args.agent, realtime=args.realtime, model=args.model, playbook=playbook
+            Path(args.file),
+            agent=args.agent,
+            realtime=args.realtime,
+            model=args.model,
+            playbook=playbook,
+            effort=effort_from(args),
         )
+    for warning in report.get("warnings", []):
+        print(f"call-companion: {warning}", file=sys.stderr)
     if args.text:
         text = "\n".join(_text_line(u) for u in report["utterances"])
     else:

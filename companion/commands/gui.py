@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from companion import exit_codes
+from companion.commands.effort import add_effort_option
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +20,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     window.add_argument("--theme", choices=("auto", "light", "dark"), help="the look for this run")
     window.add_argument("--mute", action="store_true", help="do not play the demo call aloud")
     window.add_argument("--store-dir", type=Path, metavar="DIR", help="keep this run's calls in another session store")
+    add_effort_option(window, default=None, extra="; default: the one chosen in Settings")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,5 +48,6 @@ def run(args: argparse.Namespace) -> int:
             theme=args.theme,
             audible=not args.mute,
             store_dir=getattr(args, "store_dir", None),
+            effort=getattr(args, "effort", None),
         )
     )

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 from companion import exit_codes
+from companion.commands.effort import add_effort_option, effort_from
 from companion.events import EngineError, Event, Revision, Utterance
 
 
@@ -33,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seconds", type=float, help="stop after this many seconds of call")
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write the analysis here at the end")
     p.add_argument("--model", default="bundled", help="speech model: bundled, a folder, or a model name")
+    add_effort_option(p)
     p.add_argument("--ready-file", help=argparse.SUPPRESS)  # tests wait for this before playing audio
     p.set_defaults(handler=run_listen)
 
@@ -55,7 +57,7 @@ def run_listen(args: argparse.Namespace) -> int:
     from companion.audio.capture import LiveSource
     from companion.pipeline import CallPipeline, EngineSettings
 
-    settings = EngineSettings(model=ModelSettings(name=args.model))
+    settings = EngineSettings(model=ModelSettings(name=args.model), effort=effort_from(args))
     load_model(settings.model)  # before capture starts, so no audio waits on a cold model
     source = LiveSource(args.agent_device, args.customer_device, args.agent_channel)
     started = threading.Event()

@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     listing.add_argument("--search", metavar="WORDS", help="only calls whose transcript has these words")
     listing.add_argument("--limit", type=int, default=None, help="at most this many calls")
+    listing.add_argument("--team", action="store_true", help="the team database's calls this login may see (--db)")
+    listing.add_argument("--db", metavar="URL", default=None, help="the team database (with --team)")
     add_store_option(listing)
     listing.set_defaults(handler=run_list)
     rec = actions.add_parser("recover", help="finish calls left open by a crash and save spooled calls")
@@ -51,12 +53,18 @@ def _mood(value: float | None) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    rows: list[SessionSummary] = []
-    if store_exists(args):  # no calls kept yet: an empty list, not an error
-        with open_store(args, readonly=True) as store:
-            rows = store.sessions(search=args.search, limit=args.limit)
+    if args.team:
+        from companion.commands.team_list import team_rows
+
+        rows, dicts = team_rows(args)
+    else:
+        rows = []
+        if store_exists(args):  # no calls kept yet: an empty list, not an error
+            with open_store(args, readonly=True) as store:
+                rows = store.sessions(search=args.search, limit=args.limit)
+        dicts = [summary_dict(s) for s in rows]
     if args.json:
-        print(json.dumps([summary_dict(s) for s in rows], indent=1))
+        print(json.dumps(dicts, indent=1))
         return 0
     if not rows:
         print("no sessions")

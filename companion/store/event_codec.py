@@ -17,6 +17,8 @@ from typing import Any
 
 from companion.errors import StoreError
 from companion.events import (
+    Act,
+    Acts,
     Alert,
     CallEnded,
     CallStarted,
@@ -48,6 +50,7 @@ EVENT_TYPES: dict[str, type] = {
         Level,
         SentimentPoint,
         StepDone,
+        Acts,
         NextStep,
         Alert,
         Mood,
@@ -69,6 +72,8 @@ def to_dict(event: Event) -> dict[str, Any]:
             value = [[w.text, w.start, w.end] for w in value]
         elif f.name == "channels":
             value = [[speaker, name] for speaker, name in value]
+        elif f.name == "acts":
+            value = [[a.id, a.quote, a.score] for a in value]
         data[f.name] = value
     return data
 
@@ -85,6 +90,8 @@ def from_dict(type_name: str, data: dict[str, Any]) -> Event:
             kwargs["words"] = tuple(Word(str(t), float(s), float(e)) for t, s, e in kwargs["words"])
         if "channels" in kwargs:
             kwargs["channels"] = tuple((str(s), str(n)) for s, n in kwargs["channels"])
+        if "acts" in kwargs:
+            kwargs["acts"] = tuple(Act(str(i), str(q), float(s)) for i, q, s in kwargs["acts"])
         return cls(**kwargs)  # type: ignore[no-any-return]
     except (TypeError, ValueError) as exc:
         raise StoreError(f"a stored {type_name} event is malformed: {exc}") from exc

@@ -12,7 +12,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from companion.events import Alert, Event, Partial, Revision, StepDone, Utterance
+from companion.events import Acts, Alert, Event, Partial, Revision, StepDone, Utterance
 
 CARD = "[card number]"
 SSN = "[social security number]"
@@ -167,4 +167,7 @@ def redact_event(event: Event) -> Event:
     if isinstance(event, Alert):
         text = redact_text(event.text)
         return event if text == event.text else dataclasses.replace(event, text=text)
+    if isinstance(event, Acts):
+        acts = tuple(dataclasses.replace(a, quote=redact_text(a.quote)) for a in event.acts)
+        return event if acts == event.acts else dataclasses.replace(event, acts=acts)
     return event

@@ -29,6 +29,7 @@ class WindowOptions:
     audible: bool = True
     settings_scope: tuple[str, str] | None = None  # (organisation, application), for tests
     store_dir: Path | None = None  # the session store; None: the settings' choice or the data folder
+    effort: str | None = None  # the power setting for this run; None: the settings' choice
 
 
 def _has_display() -> bool:
@@ -57,7 +58,9 @@ def run_window(options: WindowOptions) -> int:
     settings = Settings(*options.settings_scope) if options.settings_scope else Settings()
     dark = apply_theme(app, options.theme or settings.text(Key.THEME))
     jobs = JobsManager()
-    window = MainWindow(settings, audible=options.audible and options.screenshot is None, dark=dark, jobs=jobs)
+    window = MainWindow(
+        settings, audible=options.audible and options.screenshot is None, dark=dark, effort=options.effort, jobs=jobs
+    )
     from companion.ui.sessions_entry import install_sessions
     from companion.ui.store_location import store_dir
 

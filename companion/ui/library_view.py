@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,7 +39,7 @@ from companion.store.recorder import RecorderSettings
 from companion.store.records import SessionSummary
 from companion.store.session_data import load_session
 from companion.ui.import_job import ImportRecordingJob
-from companion.ui.session_table import COL_AGENT, COL_SENTIMENT, COL_TITLE, SessionTableModel
+from companion.ui.session_table import COL_AGENT, COL_SENTIMENT, SessionTableModel, session_table_view
 
 log = logging.getLogger(__name__)
 
@@ -115,16 +113,8 @@ class LibraryView(QWidget):
         self.agent_box.currentIndexChanged.connect(self._apply_filters)
 
         self.model = SessionTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
+        self.table = session_table_view(self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         for col in (COL_AGENT, COL_SENTIMENT):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(self._on_row_activated)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QToolBar
 
+from companion.asr.effort import DEFAULT_EFFORT, EFFORTS
 from companion.asr.model import ModelSettings
 from companion.audio.files import FileSource
 from companion.audio.sources import Source
@@ -24,6 +25,7 @@ from companion.jobs import JobsManager
 from companion.pipeline import EngineSettings
 from companion.ui.bridge import CallSession, ModelWarmUp
 from companion.ui.coaching import load_coaching
+from companion.ui.cpu_meter import CpuMeter
 from companion.ui.demo import DEMO_CALL, DemoPlayback
 from companion.ui.live_view import LiveView
 from companion.ui.settings import Key, Settings, device_setting
@@ -51,10 +53,16 @@ class MainWindow(QMainWindow):
     call_finished = Signal(str)  # the CallEnded reason, once the window has finished with the call
 
     def __init__(
-        self, settings: Settings, audible: bool = True, dark: bool = False, jobs: JobsManager | None = None
+        self,
+        settings: Settings,
+        audible: bool = True,
+        dark: bool = False,
+        effort: str | None = None,
+        jobs: JobsManager | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        self.effort_override = effort  # --effort for this run; otherwise the one in Settings
         self.jobs = jobs or JobsManager()  # every thread the window's work needs starts here
         self.audible = audible
         self.session: CallSession | None = None
@@ -70,6 +78,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.state_label = QLabel("Ready")
         self.statusBar().addWidget(self.state_label, 1)
+        self.cpu_meter = CpuMeter()
+        self.statusBar().addPermanentWidget(self.cpu_meter)
         self.set_dark(dark)
         self.warm_up_job = ModelWarmUp(self._engine_settings())
         self.jobs.start(self.warm_up_job)
@@ -178,6 +188,7 @@ class MainWindow(QMainWindow):
             return False
         if self.playback is not None:
             self.playback.play()
+        self.cpu_meter.start()
         self.start_action.setIcon(QIcon(":/icons/stop.svg"))
         self.start_action.setText("Stop call")
         self.demo_action.setEnabled(False)
@@ -185,7 +196,11 @@ class MainWindow(QMainWindow):
         return True
 
     def _engine_settings(self) -> EngineSettings:
-        return EngineSettings(model=ModelSettings(name=self.settings.text(Key.MODEL) or "bundled"))
+        effort = self.effort_override or self.settings.text(Key.EFFORT)
+        return EngineSettings(
+            model=ModelSettings(name=self.settings.text(Key.MODEL) or "bundled"),
+            effort=EFFORTS.get(effort, EFFORTS[DEFAULT_EFFORT]),
+        )
 
     def stop_call(self) -> None:
         if self.session is None:
@@ -202,6 +217,7 @@ class MainWindow(QMainWindow):
             return
         self.session = None
         session.wait(CLOSE_WAIT_S)  # CallEnded is the engine's last act: this returns at once
+        self.cpu_meter.stop()
         if self.playback is not None:
             self.playback.stop()
             self.playback = None

@@ -13,7 +13,7 @@ seeks.  Notes are added at the player's position and kept in the store.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.analysis.state import CallState, fold
-from companion.errors import StoreError
+from companion.errors import CompanionError, StoreError
 from companion.store.db import SessionStore
 from companion.store.export import scorecard_html
 from companion.store.session_data import StoredSession, load_session
@@ -49,6 +49,10 @@ log = logging.getLogger(__name__)
 
 SIDE_WIDTH = 300
 NOTES_WIDTH = 340
+
+
+NoteWriter = Callable[[float, str, str, str], StoredSession]
+"""Keeps a note (at, kind, author, text) where the session lives and returns the session with it."""
 
 
 def replay_steps(playbook_steps: Sequence[tuple[str, str]], catalogue: Sequence[StepInfo]) -> list[StepInfo]:
@@ -73,6 +77,7 @@ class ReplayView(ShowsCallPanels, QWidget):
         self.catalogue = list(catalogue)
         self.redact = redact
         self.store: SessionStore | None = None
+        self.note_writer: NoteWriter | None = None
         self.session: StoredSession | None = None
         self.moments = MomentIndex(())
         self.position = 0.0
@@ -169,7 +174,13 @@ class ReplayView(ShowsCallPanels, QWidget):
         except StoreError as exc:
             self.show_problem(str(exc))
             return False
-        self.store, self.session = store, session
+        self.store = store
+        return self.show_session(session)
+
+    def show_session(self, session: StoredSession, note_writer: NoteWriter | None = None) -> bool:
+        """Replay a session read elsewhere (the team store); ``note_writer`` keeps notes where it lives."""
+        self.player.stop()
+        self.session, self.note_writer = session, note_writer
         s = session.summary
         self.banner.hide()
         who = f" · agent {s.agent}" if s.agent else ""
@@ -223,12 +234,15 @@ class ReplayView(ShowsCallPanels, QWidget):
 
     def add_note(self, kind: str, author: str, text: str) -> bool:
         """Keep a note at the player's position; it shows on the timeline, the chart and the scorecard."""
-        if self.store is None or self.session is None:
+        if self.session is None or (self.store is None and self.note_writer is None):
             return False
         try:
-            self.store.add_note(self.session.summary.id, round(self.position, 2), author, text, kind)
-            self.session = load_session(self.store, self.session.summary.id, redact=self.redact)
-        except StoreError as exc:
+            if self.note_writer is not None:
+                self.session = self.note_writer(round(self.position, 2), kind, author, text)
+            elif self.store is not None:
+                self.store.add_note(self.session.summary.id, round(self.position, 2), author, text, kind)
+                self.session = load_session(self.store, self.session.summary.id, redact=self.redact)
+        except CompanionError as exc:
             self.notes.show_problem(str(exc))
             return False
         self._show_notes()

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from companion.store.records import SessionSummary
 
@@ -99,3 +100,18 @@ class SessionTableModel(QAbstractTableModel):
         if col == COL_ALERTS:
             return str(s.alerts)
         return ""
+
+
+def session_table_view(model: SessionTableModel) -> QTableView:
+    """The list of calls as both sources show it: whole rows, one at a time, read-only, the title stretched."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+    return table

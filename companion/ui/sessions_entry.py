@@ -11,7 +11,7 @@ import logging
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from companion.store.recorder import RecorderSettings
@@ -20,6 +20,7 @@ from companion.ui.call_keeper import CallKeeper
 from companion.ui.main_window import MainWindow
 from companion.ui.settings import Key
 from companion.ui.shortcuts import Shortcut
+from companion.ui.team_sync import SyncIndicator, TeamSync, team_url
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,12 @@ class SessionsEntry(QObject):
         window.call_finished.connect(self.keeper.on_call_finished)
         self.action = window._action("sessions", "Sessions", Shortcut.SESSIONS, self.open_sessions)
         window.toolbar.insertAction(window.settings_action, self.action)
+        # The team store: a sync after each saved call (never while one runs), and its indicator.
+        self.team_sync = TeamSync(window.settings, self.store_dir, busy=lambda: window.in_call, parent=self)
+        self.sync_indicator = SyncIndicator(self.team_sync)
+        window.statusBar().addPermanentWidget(self.sync_indicator)
+        self.keeper.session_saved.connect(lambda _id: self.team_sync.request())
+        QTimer.singleShot(2000, self.team_sync, self.team_sync.request_due)  # what waited since last time
 
     def recorder_settings(self) -> RecorderSettings:
         s = self.window.settings
@@ -97,6 +104,7 @@ class SessionsEntry(QObject):
                 reviewer=s.text(Key.REVIEWER) or s.text(Key.AGENT_NAME),
                 redact=s.flag(Key.REDACT),
                 parent=self.window,
+                team_url=lambda: team_url(s),
                 jobs=self.window.jobs,
             )
             self.sessions_window.set_dark(self.window.dark)

@@ -20,6 +20,7 @@ class Key(enum.Enum):
     CUSTOMER_DEVICE = "audio/customer_device"  # empty: the agent device's other channel
     AGENT_CHANNEL = "audio/agent_channel"  # left or right, for one stereo device
     MODEL = "engine/model"
+    EFFORT = "engine/effort"  # the power setting: low, normal or high (companion.asr.effort)
     PLAYBOOK = "engine/playbook"  # empty: the bundled playbook
     THEME = "window/theme"  # auto, light or dark
     GEOMETRY = "window/geometry"
@@ -30,6 +31,8 @@ class Key(enum.Enum):
     AGENT_NAME = "sessions/agent_name"  # kept with each recorded call
     REVIEWER = "sessions/reviewer"  # the author of coaching notes
     REDACT = "sessions/redact"  # card numbers and the like hidden in stored transcripts
+    TEAM_URL = "team/url"  # the team database, without its password (kept by companion.team.credentials)
+    TEAM_SYNC = "team/sync"  # push finished calls to the team database after each call
 
 
 DEFAULTS: dict[Key, Any] = {
@@ -37,10 +40,12 @@ DEFAULTS: dict[Key, Any] = {
     Key.CUSTOMER_DEVICE: "",
     Key.AGENT_CHANNEL: "left",
     Key.MODEL: "bundled",
+    Key.EFFORT: "normal",
     Key.PLAYBOOK: "",
     Key.THEME: "auto",
     Key.COMPACT: False,
     Key.REDACT: True,
+    Key.TEAM_SYNC: False,
 }
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,12 +31,19 @@ from companion.audio.frames import AudioBlock, dbfs
 from companion.errors import CompanionError
 from companion.jobs import JobsManager
 from companion.ui.settings import Key, Settings, device_setting
+from companion.ui.team_page import TeamPage
 from companion.ui.theme import THEMES
 from companion.ui.widgets.level_meter import LevelMeter
 
 log = logging.getLogger(__name__)
 
 OTHER_CHANNEL = "— the agent device's other channel —"
+# The power setting (companion.asr.effort), as the dialog names it; applies from the next call.
+EFFORT_LABELS = {
+    "low": "Low: lightest on the PC, fewer live updates",
+    "normal": "Normal",
+    "high": "High: most live updates and accuracy, most CPU",
+}
 
 
 class InputProbe(QObject):
@@ -114,6 +122,9 @@ class SettingsDialog(QDialog):
         self.playbook.setPlaceholderText("the bundled playbook")
         playbook_browse = QPushButton("File…")
         playbook_browse.clicked.connect(self._browse_playbook)
+        self.effort = QComboBox()
+        for name, label in EFFORT_LABELS.items():
+            self.effort.addItem(label, name)
         self.theme = QComboBox()
         self.theme.addItems(list(THEMES))
         self.agent_name = QLineEdit()
@@ -135,6 +146,7 @@ class SettingsDialog(QDialog):
         form.addRow("Levels", meters_row)
         form.addRow("Speech model", _row(self.model, model_browse))
         form.addRow("Playbook file", _row(self.playbook, playbook_browse))
+        form.addRow("Power (CPU use)", self.effort)
         form.addRow("Look", self.theme)
         form.addRow("Agent name", self.agent_name)
         form.addRow("Reviewer name", self.reviewer)
@@ -142,9 +154,15 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        general = QWidget()
+        general.setLayout(form)
+        self.team_page = TeamPage(settings)
+        self.pages = QTabWidget()
+        self.pages.addTab(general, "General")
+        self.pages.addTab(self.team_page, "Team")
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
-        layout.addLayout(form)
+        layout.addWidget(self.pages)
         layout.addWidget(buttons)
 
         self.probe = InputProbe(getattr(parent, "jobs", None) or JobsManager(), self)
@@ -236,6 +254,7 @@ class SettingsDialog(QDialog):
         self.model.setCurrentText(self.settings.text(Key.MODEL) or "bundled")
         self.playbook.setText(self.settings.text(Key.PLAYBOOK))
         self.theme.setCurrentText(self.settings.text(Key.THEME) or "auto")
+        self.effort.setCurrentIndex(max(0, self.effort.findData(self.settings.text(Key.EFFORT))))
         self.agent_name.setText(self.settings.text(Key.AGENT_NAME))
         self.reviewer.setText(self.settings.text(Key.REVIEWER))
         self.redact.setChecked(self.settings.flag(Key.REDACT))
@@ -247,9 +266,11 @@ class SettingsDialog(QDialog):
         self.settings.set(Key.MODEL, self.model.currentText().strip() or "bundled")
         self.settings.set(Key.PLAYBOOK, self.playbook.text().strip())
         self.settings.set(Key.THEME, self.theme.currentText())
+        self.settings.set(Key.EFFORT, str(self.effort.currentData()))
         self.settings.set(Key.AGENT_NAME, self.agent_name.text().strip())
         self.settings.set(Key.REVIEWER, self.reviewer.text().strip())
         self.settings.set(Key.REDACT, self.redact.isChecked())
+        self.team_page.save()
         self.settings.sync()
 
     def accept(self) -> None:

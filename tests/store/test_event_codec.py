@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from companion.errors import StoreError
-from companion.events import CallEnded, EngineError, Level, Mood, Revision, Word
+from companion.events import Act, Acts, CallEnded, EngineError, Level, Mood, Revision, StepDone, Word
 from companion.store import event_codec
 from tests.store.calls import internet_outage_events, words_event
 
@@ -16,6 +16,10 @@ def test_every_event_type_round_trips() -> None:
         Mood(12.0, "escalated", -0.5, 2),
         EngineError(3.0, "the microphone vanished", fatal=True),
         Revision(9.5, 1, "customer", "It has been a week.", (Word("It", 6.0, 6.2),)),
+        Acts(
+            10.0, 2, "agent", (Act("empathize", "that sounds exhausting", 0.91), Act("trigger-words", "calm down", 1.0))
+        ),
+        StepDone(11.0, "empathize", 2, "that sounds exhausting", late=True),
     ]
     kinds = {type(e).__name__ for e in events}
     assert kinds == set(event_codec.EVENT_TYPES)  # the test covers the whole vocabulary

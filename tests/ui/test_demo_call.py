@@ -124,6 +124,13 @@ def test_the_event_loop_never_stalls(demo_run: DemoRun) -> None:
     assert meter.worst_s <= MAX_STALL_S, summary
 
 
+def test_the_status_bar_showed_the_companion_own_cpu_use(demo_run: DemoRun) -> None:
+    meter = demo_run.window.cpu_meter
+    assert meter.share is not None and meter.share > 0, "read during the call"
+    assert meter.text().startswith("CPU ")
+    assert meter.isHidden(), "nothing to show once the call is over"
+
+
 @needs_coach
 def test_the_next_step_follows_the_call(demo_run: DemoRun) -> None:
     shown: list[str] = []

@@ -1,0 +1,155 @@
+"""What an agent's utterance does: the playbook's cue rules and the learned reader, put together.
+
+The rules know a team's exact phrases and explain each match; the reader knows
+what sentences mean, in words nobody wrote a cue for, and sees the customer's
+turn before.  ``acts`` are what the words evidence, ticked or not: a step the
+reader makes a sentence's likeliest reading, or a rule matched and the reader
+does not rule out; a word pitfall the reader is sure of or a pitfall cue
+matched.  ``steps`` are the acts that tick playbook steps, read against where
+the call is: a plan with times, before any fix was on the table, is the offer
+(resolve), not the agreement.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from companion.analysis.phrases import Phrase, Sentence, split_sentences
+from companion.analysis.playbook import STEP_IDS, Playbook
+from companion.analysis.reader.acts import ActReader, SentenceReading
+from companion.analysis.reader.features import form
+from companion.analysis.steps import QUOTE_WORDS, Evidence, StepMatcher
+from companion.events import Act
+
+log = logging.getLogger(__name__)
+
+STEP_SURE = 0.3  # the reader alone ticks a step that is a sentence's likeliest reading at this probability
+SECOND_SURE = 0.5  # ... and a second step in the same turn at this
+RULE_FLOOR = 0.05  # a rule's match stands unless the reader gives its step less than this
+PITFALL_SURE = 0.45  # the reader alone raises a word pitfall at this probability (an alert costs attention)
+WORD_PITFALLS = ("trigger-words", "agent-negativity")
+WHOLE_TURN_WORDS = 30  # a turn up to this long is also read whole, as the corpus's utterances are
+
+
+@dataclass(frozen=True, slots=True)
+class AgentReading:
+    """One agent utterance read: the steps it ticks (with quotes), its word pitfalls, all its acts."""
+
+    steps: dict[str, Evidence] = field(default_factory=dict)
+    pitfalls: dict[str, Act] = field(default_factory=dict)
+    acts: tuple[Act, ...] = ()
+
+
+def _short(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:QUOTE_WORDS]) + (" …" if len(words) > QUOTE_WORDS else "")
+
+
+def _checks(sentence: str) -> bool:
+    """Whether a sentence asks the customer to confirm (a question, or a check tag at its end)."""
+    shape = form(sentence, "")
+    return bool(shape[1] > 0 or shape[2] > 0)
+
+
+def _first(phrases: tuple[Phrase, ...], sentences: list[Sentence]) -> str | None:
+    for sentence in sentences:
+        for phrase in phrases:
+            hit = phrase.find(sentence.index)
+            if hit is not None:
+                return sentence.quote(hit.first, hit.last)
+    return None
+
+
+def _best(readings: list[SentenceReading], label: str, top_only: bool = False) -> tuple[str, float] | None:
+    """The sentence most likely to be ``label`` and how likely; with ``top_only``, only among the
+    sentences whose likeliest reading it is."""
+    chosen = [r for r in readings if not top_only or r.best()[0] == label]
+    if not chosen:
+        return None
+    top = max(chosen, key=lambda r: r.probabilities[label])
+    return top.text, top.probabilities[label]
+
+
+class AgentActs:
+    """Reads agent utterances for one call."""
+
+    def __init__(self, playbook: Playbook, reader: ActReader | None) -> None:
+        self.playbook = playbook
+        self.matcher = StepMatcher(playbook)
+        self.reader = reader
+
+    def read(self, text: str, context: str = "", opening: bool = False, fix_offered: bool = False) -> AgentReading:
+        """``context``: the customer's words before; ``fix_offered``: a fix is already on the table."""
+        rules = {e.step: e for e in self.matcher.match(text, opening=opening)}
+        split = split_sentences(text)
+        if self.reader is None:
+            acts = tuple(Act(e.step, e.quote, round(min(1.0, e.score), 3)) for e in rules.values())
+            return AgentReading(rules, {}, acts + self._rule_pitfalls(split))
+        if opening or (not rules and self.matcher.is_greeting(text)):
+            # The agent's opening ("Thanks for calling, this is Sam") is no step, whatever it sounds like.
+            return AgentReading({}, {}, ())
+        # A sentence that is itself a pitfall ("please calm down, it's our policy") evidences no step, and
+        # a quick fix put as a question ("have you tried restarting it?") asks for no facts.
+        pitfall_like = [self.matcher.is_pitfall(s) for s in split]
+        offers = [self.matcher.is_fix_offer(s) for s in split]
+        units = [" ".join(s.words) for s in split]
+        if len(units) > 1 and len(text.split()) <= WHOLE_TURN_WORDS and not any(pitfall_like) and not any(offers):
+            # A terse turn says one thing across its fragments ("Loan fridge by four. Thursday. Good?").
+            units.append(" ".join(text.split()))
+            pitfall_like.append(False)
+            offers.append(False)
+        readings = self.reader.read(units, context)
+        evidenced: dict[str, Evidence] = {}
+        for step in STEP_IDS:
+            step_readings = [
+                r
+                for r, bad, offer in zip(readings, pitfall_like, offers, strict=True)
+                if not bad and (not offer or step == "resolve")
+            ]
+            best = _best(step_readings, step, top_only=True)
+            rule = rules.get(step)
+            anywhere = _best(step_readings, step)
+            if best is not None and best[1] >= STEP_SURE:
+                quote = rule.quote if rule is not None else _short(best[0])
+                score = max(best[1], rule.score if rule else 0.0)
+                evidenced[step] = Evidence(step, quote, rule.cue if rule else "reader", score)
+            elif rule is not None and (anywhere is None or anywhere[1] >= RULE_FLOOR):
+                evidenced[step] = rule
+        # A turn mostly does one thing: a second act the reader alone found must be clearly there.
+        strongest = max((e.score for e in evidenced.values()), default=0.0)
+        evidenced = {
+            k: e for k, e in evidenced.items() if e.cue != "reader" or e.score >= strongest or e.score >= SECOND_SURE
+        }
+        acts = [Act(e.step, e.quote, round(min(1.0, e.score), 3)) for e in evidenced.values()]
+        pitfalls: dict[str, Act] = {}
+        for kind in WORD_PITFALLS:
+            best = _best(readings, kind, top_only=True)
+            if best is not None and best[1] >= PITFALL_SURE:
+                pitfalls[kind] = Act(kind, _short(best[0]), round(best[1], 3))
+        for act in self._rule_pitfalls(split):
+            pitfalls.setdefault(act.id, act)
+        steps = self._in_context(evidenced, fix_offered)
+        return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()))
+
+    def _rule_pitfalls(self, sentences: list[Sentence]) -> tuple[Act, ...]:
+        found = []
+        for kind in WORD_PITFALLS:
+            pitfall = self.playbook.pitfall(kind)
+            quote = _first(pitfall.cues, sentences) if pitfall is not None else None
+            if quote is not None:
+                found.append(Act(kind, quote, 1.0))
+        return tuple(found)
+
+    @staticmethod
+    def _in_context(evidenced: dict[str, Evidence], fix_offered: bool) -> dict[str, Evidence]:
+        """The steps the acts tick, given whether a fix was already on the table."""
+        steps = dict(evidenced)
+        agree = steps.get("agree")
+        if agree is not None and not fix_offered:
+            # Nothing is agreed until a fix was offered and answered: a plan with times now, with its
+            # check or without, is the offer itself.
+            del steps["agree"]
+            if "resolve" not in steps and agree.cue == "reader":
+                steps["resolve"] = Evidence("resolve", agree.quote, "reader", agree.score)
+        return steps

