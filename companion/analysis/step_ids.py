@@ -19,5 +19,5 @@ class StepId(StrEnum):
     THANK = "thank"
 
 
-STEP_ORDER: tuple[StepId, ...] = tuple(StepId)
-"""The steps in playbook order (members compare equal to their id strings)."""
+STEP_ORDER: tuple[str, ...] = tuple(step.value for step in StepId)
+"""The step ids in playbook order, as plain strings (what events and stored sessions carry)."""
