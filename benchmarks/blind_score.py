@@ -59,10 +59,9 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def score_calls(folder: Path, playbook: Playbook, rules_only: bool) -> dict[str, float]:
-    from companion.call_analysis import _analyze_transcript
-
     from companion.analysis.coach import Coach
     from companion.analysis.voice_cues import VoiceCues
+    from companion.call_analysis import _analyze_transcript
 
     total, word_pitfalls = Score(), [0, 0]
     mood_right = mood_total = 0

@@ -150,6 +150,6 @@ class AgentActs:
             # Nothing is agreed until a fix was offered and answered: a plan with times now, with its
             # check or without, is the offer itself.
             del steps["agree"]
-            if "resolve" not in steps and agree.cue == "reader":
+            if not steps and agree.cue == "reader":  # alone in the turn; beside a question it asks facts
                 steps["resolve"] = Evidence("resolve", agree.quote, "reader", agree.score)
         return steps
