@@ -76,6 +76,7 @@ def test_report_has_every_field_of_the_format(report) -> None:
         "steps",
         "alerts",
         "sentiment",
+        "warnings",
         "timings",
     }
     first = report["utterances"][0]
@@ -87,6 +88,7 @@ def test_report_has_every_field_of_the_format(report) -> None:
         "text",
         "sentiment",
         "steps",
+        "acts",
         "next_step",
         "emitted",
         "first_partial",
