@@ -8,9 +8,9 @@ superuser, so the tests exercise the same authentication a team database uses.
 
 from __future__ import annotations
 
+import _socket
 import os
 import shutil
-import _socket
 import socket
 import subprocess
 from dataclasses import dataclass, field
@@ -24,9 +24,12 @@ def free_port() -> int:
     """A TCP port nobody listens on now (the server also listens on 127.0.0.1, and other runs may be going)."""
     # The C-level socket: the store tests' privacy guard replaces socket.socket while a call runs, and the
     # session-wide cluster may be started under it; this port probe is loopback-only and no part of a call.
-    with _socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    probe = _socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+    finally:
+        probe.close()
 
 
 HBA = """\
