@@ -10,11 +10,9 @@ from companion.store.audio_file import read_audio
 from companion.store.db import SessionStore
 from companion.store.recorder import RecorderSettings, SessionRecorder
 from companion.store.recovery import recover
-
 from companion.store.redact import CARD, redact_event
 from tests import speech
 from tests.store.conftest import RecordedCall
-
 
 # KNOWN DEFECT (2026-12-01): since the cpu changes the card-number line can loop into 1-1-1-...; see the note.
 KNOWN_LOOP = "the card line's digit loop (known defect)"
