@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from companion.analysis.phrases import Phrase, Sentence, split_sentences
+from companion.analysis.phrases import Sentence, first_quote, split_sentences
 from companion.analysis.playbook import STEP_IDS, Playbook
 from companion.analysis.reader.acts import ActReader, SentenceReading
 from companion.analysis.reader.features import form
@@ -50,15 +50,6 @@ def _checks(sentence: str) -> bool:
     """Whether a sentence asks the customer to confirm (a question, or a check tag at its end)."""
     shape = form(sentence, "")
     return bool(shape[1] > 0 or shape[2] > 0)
-
-
-def _first(phrases: tuple[Phrase, ...], sentences: list[Sentence]) -> str | None:
-    for sentence in sentences:
-        for phrase in phrases:
-            hit = phrase.find(sentence.index)
-            if hit is not None:
-                return sentence.quote(hit.first, hit.last)
-    return None
 
 
 def _best(readings: list[SentenceReading], label: str, top_only: bool = False) -> tuple[str, float] | None:
@@ -136,7 +127,7 @@ class AgentActs:
         found = []
         for kind in WORD_PITFALLS:
             pitfall = self.playbook.pitfall(kind)
-            quote = _first(pitfall.cues, sentences) if pitfall is not None else None
+            quote = first_quote(pitfall.cues, sentences) if pitfall is not None else None
             if quote is not None:
                 found.append(Act(kind, quote, 1.0))
         return tuple(found)
