@@ -70,8 +70,11 @@ class AgentActs:
         self.matcher = StepMatcher(playbook)
         self.reader = reader
 
-    def read(self, text: str, context: str = "", opening: bool = False, fix_offered: bool = False) -> AgentReading:
-        """``context``: the customer's words before; ``fix_offered``: a fix is already on the table."""
+    def read(
+        self, text: str, context: str = "", opening: bool = False, fix_offered: bool = False, phase: str | None = None
+    ) -> AgentReading:
+        """``context``: the customer's words before; ``fix_offered``: a fix is already on the table;
+        ``phase``: how far the call has come (``reader.step_prior.phase_of``), which weighs the steps' odds."""
         rules = {e.step: e for e in self.matcher.match(text, opening=opening)}
         split = split_sentences(text)
         if self.reader is None:
@@ -90,7 +93,7 @@ class AgentActs:
             units.append(" ".join(text.split()))
             pitfall_like.append(False)
             offers.append(False)
-        readings = self.reader.read(units, context)
+        readings = self.reader.read(units, context, phase)
         evidenced: dict[str, Evidence] = {}
         for step in STEP_IDS:
             step_readings = [
