@@ -22,6 +22,7 @@ from companion.errors import StoreError
 from companion.store import event_codec
 from companion.store.db import SessionStore
 from companion.store.export import to_json
+from companion.store.private_files import private_file, write_private_bytes
 from companion.store.records import Note, SessionInfo
 from companion.store.rows import insert_events, insert_note, insert_session, refresh_summary
 from companion.store.session_data import load_session
@@ -79,7 +80,8 @@ def export_bundle(store: SessionStore, ref: int | str, out: Path, redact: bool =
     }
     tmp = out.with_name(out.name + ".part")
     try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        # Owner-only like the store it comes from: it holds the whole call.
+        with zipfile.ZipFile(private_file(tmp), "w", compression=zipfile.ZIP_DEFLATED) as z:
             z.writestr("manifest.json", json.dumps(manifest, indent=1))
             for name, data in members.items():
                 # Opus is already compressed; deflating it again only costs time.
@@ -168,7 +170,7 @@ def import_bundle(store: SessionStore, path: Path) -> ImportResult:
     placed = False
     try:
         if audio is not None:
-            part.write_bytes(audio)
+            write_private_bytes(part, audio)
         with store.transaction() as conn:
             session_id = insert_session(conn, info, state=state)
             insert_events(conn, session_id, events)
