@@ -16,6 +16,7 @@ import math
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,8 +143,16 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], bytes | None]:
         raise StoreError(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
         raise StoreError(f"{path}: is a folder, not a bundle") from exc
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
-        # NotImplementedError: a compression method or encryption zipfile cannot read.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        ValueError,
+        OSError,
+        NotImplementedError,
+    ) as exc:
+        # zlib.error: damaged compressed data; NotImplementedError: a compression or encryption zipfile cannot read.
         raise _damaged(path, f"the archive is damaged: {' '.join(str(exc).split())[:160]}") from exc
     except RecursionError as exc:
         raise _damaged(path, "its JSON is nested too deeply") from exc

@@ -1,6 +1,6 @@
 """Fuzzing with Hypothesis: a modest number of cases, each bounded in time, the same cases on every run.
 
-``FUZZ_EXAMPLES=N FUZZ_RANDOM=1`` explores further and with fresh randomness (by hand, not in CI).
+``FUZZ_SCALE=20 FUZZ_RANDOM=1`` explores further and with fresh randomness (by hand, not in CI).
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, settings
 
+from tests.fuzz.budget import cases
+
 settings.register_profile(
     "fuzz",
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
+    max_examples=cases(40),
     # A case that takes longer than this is a defect (a hang or a blow-up), not a slow machine.
     deadline=timedelta(seconds=5),
     derandomize=not os.environ.get("FUZZ_RANDOM"),

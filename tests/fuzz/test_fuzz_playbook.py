@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from companion.analysis.playbook import Playbook, default_path, load_playbook
 from companion.errors import PlaybookError
+from tests.fuzz.budget import cases
 from tests.fuzz.cli_run import assert_clean, run_cli
 
 DEFAULT_TEXT = default_path().read_text(encoding="utf-8")
@@ -103,7 +104,7 @@ def test_any_bytes_load_or_are_a_playbook_error(data: bytes) -> None:
     _load(data)
 
 
-@settings(max_examples=15)
+@settings(max_examples=cases(15))
 @given(st.one_of(mutated_default(), yaml_values.map(yaml.safe_dump)))
 def test_the_command_line_scores_or_says_no_in_one_line(text: str) -> None:
     with tempfile.TemporaryDirectory() as d:
