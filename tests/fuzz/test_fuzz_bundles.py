@@ -113,7 +113,7 @@ def _zip(members: dict[str, bytes], manifest: dict[str, Any] | None = None) -> b
         payload = json.loads(members["session.json"])
         manifest = {
             "format": FORMAT,
-            "uid": payload["session"]["uid"]
+            "uid": payload["session"].get("uid")
             if isinstance(payload, dict) and isinstance(payload.get("session"), dict)
             else None,
             "files": {n: hashlib.sha256(d).hexdigest() for n, d in members.items() if n != "manifest.json"},
