@@ -104,6 +104,8 @@ def export_bundle(store: SessionStore, ref: int | str, out: Path, redact: bool =
 
 
 def _damaged(path: Path, why: str) -> StoreError:
+    why = " ".join(why.split())  # one line, and short: the reason may quote the hostile file
+    why = why if len(why) <= 200 else why[:199] + "…"
     return StoreError(f"{path} is not a usable session bundle ({why}); nothing was imported")
 
 

@@ -92,7 +92,7 @@ def from_dict(type_name: str, data: dict[str, Any]) -> Event:
     """
     cls = EVENT_TYPES.get(type_name)
     if cls is None:
-        raise StoreError(f"unknown event type '{type_name}' (made by a newer version of the app?)")
+        raise StoreError(f"unknown event type {_short(type_name)} (made by a newer version of the app?)")
     hints = _hints(cls)
     kwargs = {k: v for k, v in data.items() if k in hints}
     try:
@@ -106,7 +106,7 @@ def from_dict(type_name: str, data: dict[str, Any]) -> Event:
         _check(event, hints)
         return event  # type: ignore[no-any-return]
     except (TypeError, ValueError) as exc:
-        raise StoreError(f"a stored {type_name} event is malformed: {exc}") from exc
+        raise StoreError(f"a stored {type_name} event is malformed: {_short(str(exc), 160, quote=False)}") from exc
 
 
 def _items(value: Any) -> list[Any]:
@@ -127,7 +127,7 @@ def _hints(cls: type) -> dict[str, Any]:
 def _check(value: Any, hints: dict[str, Any]) -> None:
     for name, hint in hints.items():
         if not _fits(getattr(value, name), hint):
-            raise TypeError(f"{name} is {getattr(value, name)!r}, which is not a {_name(hint)}")
+            raise TypeError(f"{name} is {_short(getattr(value, name))}, which is not a {_name(hint)}")
 
 
 def _fits(value: Any, hint: Any) -> bool:
@@ -161,6 +161,12 @@ def _fits(value: Any, hint: Any) -> bool:
     return isinstance(value, hint)
 
 
+def _short(value: Any, limit: int = 60, quote: bool = True) -> str:
+    """A value for a message, cut short: it may come from a hostile file and be any size."""
+    text = repr(value) if quote else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _name(hint: Any) -> str:
     if typing.get_origin(hint) is typing.Literal:
         return "one of " + ", ".join(repr(a) for a in typing.get_args(hint))
@@ -176,7 +182,7 @@ def decode(type_name: str, text: str) -> Event:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise StoreError(f"a stored {type_name} event is not valid JSON: {exc}") from exc
+        raise StoreError(f"a stored {_short(type_name, 40, quote=False)} event is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
-        raise StoreError(f"a stored {type_name} event is not a JSON object")
+        raise StoreError(f"a stored {_short(type_name, 40, quote=False)} event is not a JSON object")
     return from_dict(type_name, data)
