@@ -179,9 +179,11 @@ def encode(event: Event) -> tuple[str, str]:
 
 
 def decode(type_name: str, text: str) -> Event:
+    if not isinstance(text, str):
+        raise StoreError(f"a stored {_short(type_name, 40, quote=False)} event is not JSON text")
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: nested past Python's stack
         raise StoreError(f"a stored {_short(type_name, 40, quote=False)} event is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise StoreError(f"a stored {_short(type_name, 40, quote=False)} event is not a JSON object")

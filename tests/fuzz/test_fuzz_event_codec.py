@@ -77,7 +77,10 @@ json_values = st.recursive(
 @st.composite
 def encoded(draw: st.DrawFn) -> tuple[str, str]:
     """A stored (type, JSON) pair: a real event's, with fields replaced, dropped or added; or anything at all."""
-    kind = draw(st.sampled_from(["mangled", "raw", "text"]))
+    kind = draw(st.sampled_from(["mangled", "raw", "text", "deep"]))
+    if kind == "deep":  # nested past Python's recursion limit
+        depth = draw(st.integers(900, 100_000))
+        return draw(st.sampled_from(list(event_codec.EVENT_TYPES))), "[" * depth + "]" * depth
     if kind == "text":
         return draw(st.sampled_from([*event_codec.EVENT_TYPES, "Nope", ""])), draw(st.text(max_size=60))
     if kind == "raw":
