@@ -68,7 +68,7 @@ def test_a_transcript_reads_as_lines_or_one_input_error(data: bytes) -> None:
         assert math.isfinite(u.start) and math.isfinite(u.end) and 0 <= u.start <= u.end
 
 
-@settings(max_examples=cases(10))
+@settings(max_examples=cases(8))
 @given(transcripts())
 def test_import_keeps_the_whole_transcript_or_nothing(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as d:
