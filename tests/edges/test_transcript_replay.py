@@ -99,3 +99,17 @@ def test_the_library_lists_a_transcript_session(qtbot: QtBot, tmp_path: Path) ->
     with SessionStore(store_dir) as store:
         duration = store.session(1).duration
     assert library.model.data(library.model.index(0, COL_DURATION)) == f"{round(duration)} s"
+
+
+def test_the_library_imports_a_transcript(qtbot: QtBot, tmp_path: Path) -> None:
+    library = LibraryView(tmp_path / "store")
+    qtbot.addWidget(library)
+    library.refresh()
+    job = library.import_recording(write_call(tmp_path), agent_channel="left")  # the box's choice: text ignores it
+    assert job is not None
+    with qtbot.waitSignal(library.import_finished, timeout=30_000) as finished:
+        pass
+    assert library.model.rowCount() == 1 and library.selected_session_id() == finished.args[0]
+    with SessionStore(tmp_path / "store") as store:
+        summary = store.session(finished.args[0])
+    assert summary.audio is None and summary.utterances == 6 and summary.steps_done >= 2
