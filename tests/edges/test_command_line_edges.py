@@ -127,7 +127,6 @@ def test_a_call_under_a_second_is_listed_with_its_length(
     assert model.data(model.index(0, COL_DURATION)) == "1.0 s"
 
 
-@pytest.mark.slow
 def test_set_up_prints_no_deprecation_warnings(tmp_path: Path) -> None:
     # The packaging step of `pip install -e .`, verbose so that the build back-end's warnings show.
     done = subprocess.run(
