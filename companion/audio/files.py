@@ -35,6 +35,11 @@ def channel_map(agent: str | None, n_channels: int) -> tuple[tuple[Speaker, str]
     return (("agent", agent), ("customer", customer))
 
 
+def channel_count(path: str | Path) -> int:
+    """1 for a mono recording, 2 for stereo (or more, of which the first two are used)."""
+    return _probe(Path(path))[0]
+
+
 class FileSource:
     """Plays a recorded call into the pipeline, at real-time pace or as fast as decoding goes."""
 
