@@ -1,0 +1,107 @@
+"""Mono recordings: two voices told apart, roles from the words, one voice left alone.
+
+The calls are spoken here by two espeak-ng voices, mixed down to one channel
+and run through the real pipeline (the bundled Whisper model, the real coach).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from companion import cli
+from companion.asr.diarize import NO_PARTY, diarize
+from tests import noise, speech
+
+pytestmark = pytest.mark.skipif(not speech.have_tools(), reason="needs espeak-ng and sox")
+
+SCRIPT = [
+    ("agent", "Good morning, thank you for calling Northfield Power, this is Priya. How can I help you today?"),
+    ("customer", "Hi. My electricity bill this month is twice what it normally is and I have no idea why."),
+    ("agent", "I'm sorry to hear that, a bill like that is a shock. Could you give me your account number please?"),
+    ("customer", "Yes, it is four four seven one two nine. I have been with you six years and this never happened."),
+    ("agent", "Thank you. I can see an estimated reading in March. Let me check the meter history for you."),
+    ("customer", "An estimate? Nobody came to read the meter. This is ridiculous, I want it fixed."),
+    ("agent", "I understand. I will replace the estimate with your real reading and send you a corrected bill today."),
+    ("customer", "Okay. That sounds fair, thank you."),
+    ("agent", "You're welcome. Is there anything else I can help you with? Have a good day."),
+]
+
+
+def _mono(turns: list[tuple[str, str]], phone: bool = False) -> tuple[Path, list[speech.Turn]]:
+    wav, timed = speech.synthesize_call(turns, phone=phone)
+    mono = wav.with_name(wav.stem + "-mono.wav")
+    if not mono.exists():
+        import wave
+
+        with wave.open(str(wav)) as w:
+            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2)
+        speech.write_wav(mono, np.clip(pcm.astype(np.int32).sum(axis=1), -32768, 32767).astype(np.int16))
+    return mono, timed
+
+
+def _samples(path: Path) -> np.ndarray:
+    import wave
+
+    with wave.open(str(path)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).astype(np.float32) / 32768.0
+
+
+def _turns_right(report: dict, timed: list[speech.Turn]) -> float:
+    """Share of the script's turns whose recognised lines all carry the right speaker."""
+    right = 0
+    for turn in timed:
+        mine = [u for u in report["utterances"] if min(u["end"], turn.end) - max(u["start"], turn.start) > 0.3]
+        right += bool(mine) and all(u["speaker"] == turn.speaker for u in mine)
+    return right / len(timed)
+
+
+def _analyze(tmp_path: Path, path: Path, *extra: str) -> dict:
+    out = tmp_path / f"{path.stem}{'-'.join(extra)}.json"
+    assert cli.main(["analyze", str(path), "--json", str(out), *extra]) == 0
+    return json.loads(out.read_text())
+
+
+def test_a_two_voice_mono_call_gets_agent_and_customer(tmp_path: Path) -> None:
+    mono, timed = _mono(SCRIPT)
+    report = _analyze(tmp_path, mono)
+    assert report["diarization"]["voices"] == 2
+    assert _turns_right(report, timed) >= 0.9
+    assert report["roles"]["agent"] == "first" and report["roles"]["source"] == "words"
+    assert report["roles"]["confidence"] >= 0.8
+    assert "interruption" in report["voice_cues_unavailable"]
+    done = {s["id"] for s in report["steps"] if s["done"]}
+    assert {"empathize", "assess", "resolve"} <= done  # the coach works on the agent's lines as on stereo
+
+
+def test_agent_second_swaps_the_roles(tmp_path: Path) -> None:
+    mono, timed = _mono(SCRIPT)
+    report = _analyze(tmp_path, mono, "--agent", "second")
+    assert report["roles"] == {"agent": "second", "confidence": 1.0, "source": "override"}
+    swapped = [speech.Turn("customer" if t.speaker == "agent" else "agent", t.text, t.start, t.end) for t in timed]
+    assert _turns_right(report, swapped) >= 0.9
+
+
+def test_a_one_voice_mono_file_stays_one_speaker(tmp_path: Path) -> None:
+    one_voice = [("agent", text) for _, text in SCRIPT]
+    mono, _timed = _mono(one_voice)
+    result = diarize(_samples(mono))
+    assert result.parties == 1
+    report = _analyze(tmp_path, mono)
+    assert {u["speaker"] for u in report["utterances"]} == {"call"}
+    assert "roles" not in report
+
+
+def test_music_on_hold_is_not_made_a_party() -> None:
+    mono, _timed = _mono([("agent", text) for _, text in SCRIPT[:5]])
+    voice = _samples(mono)
+    music = noise.music_on_hold(12.0).astype(np.float32)
+    call = np.concatenate([voice[: len(voice) // 2], music, voice[len(voice) // 2 :]])
+    result = diarize(call)
+    start, end = len(voice) / 2 / 16000, len(voice) / 2 / 16000 + 12.0
+    in_music = [t for t in result.turns if t.start >= start + 0.5 and t.end <= end - 0.5]
+    assert result.parties == 1, "the tune became a second voice"
+    assert all(t.party in (0, NO_PARTY) for t in in_music)
