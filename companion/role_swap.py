@@ -9,11 +9,16 @@ swapped here.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from companion.analysis.coach import coach_for
 from companion.analysis.playbook import Playbook
 from companion.analysis.recoach import recoach, swap_speakers
+from companion.audio.frames import AudioBlock
 from companion.errors import StoreError
 from companion.events import one_channel
+from companion.store.audio_file import AudioWriter, read_audio
 from companion.store.db import SessionStore
 from companion.store.records import SessionSummary
 
@@ -30,4 +35,22 @@ def swap_session_roles(store: SessionStore, session_id: int, playbook: Playbook 
     events = store.events(session_id)
     coach = coach_for(playbook) if playbook is not None else None
     store.replace_events(session_id, recoach(swap_speakers(events), coach))
+    if summary.audio is not None and summary.audio.exists():
+        _swap_channels(summary.audio)
     return store.session(session_id)
+
+
+def _swap_channels(path: Path) -> None:
+    """The stored sound keeps the agent on channel 0: the two channels change places with the roles.
+
+    (Redaction bleeps and the team upload pick the agent's channel by position.)
+    """
+    pcm = read_audio(path)
+    if pcm.shape[0] != 2:
+        return
+    tmp = path.with_name(path.name + ".swap")
+    writer = AudioWriter(tmp, ("agent", "customer"))
+    writer.write(AudioBlock("agent", 0.0, pcm[1]))
+    writer.write(AudioBlock("customer", 0.0, pcm[0]))
+    writer.close()
+    os.replace(tmp, path)
