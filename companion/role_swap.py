@@ -15,7 +15,7 @@ from pathlib import Path
 from companion.analysis.coach import coach_for
 from companion.analysis.playbook import Playbook
 from companion.analysis.recoach import recoach, swap_speakers
-from companion.audio.frames import AudioBlock
+from companion.audio.frames import SAMPLE_RATE, AudioBlock
 from companion.errors import StoreError
 from companion.events import one_channel
 from companion.store.audio_file import AudioWriter, read_audio
@@ -50,7 +50,9 @@ def _swap_channels(path: Path) -> None:
         return
     tmp = path.with_name(path.name + ".swap")
     writer = AudioWriter(tmp, ("agent", "customer"))
-    writer.write(AudioBlock("agent", 0.0, pcm[1]))
-    writer.write(AudioBlock("customer", 0.0, pcm[0]))
+    # Second by second, both channels together: the writer fills a channel that lags far behind with silence.
+    for a in range(0, pcm.shape[1], SAMPLE_RATE):
+        writer.write(AudioBlock("agent", a / SAMPLE_RATE, pcm[1, a : a + SAMPLE_RATE]))
+        writer.write(AudioBlock("customer", a / SAMPLE_RATE, pcm[0, a : a + SAMPLE_RATE]))
     writer.close()
     os.replace(tmp, path)

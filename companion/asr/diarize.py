@@ -46,6 +46,8 @@ class DiarizeSettings:
     # Neighbouring pieces of a stretch on the same side at least this often: two voices.
     # Own calls: 0.74-1.00 with two voices, 0.30-0.55 with one (benchmarks/diarize_bench.py).
     two_voices: float = 0.7
+    # Fewer neighbouring pairs than this say nothing either way: a short file stays one voice.
+    min_pairs: int = 6
     outlier_spread: float = 4.0  # a window this many spreads from both voices is no party's
 
 
@@ -150,11 +152,13 @@ def _refine(vectors: np.ndarray, weights: np.ndarray, labels: np.ndarray) -> np.
     return labels
 
 
-def consistency(pieces: list[tuple[int, int]], regions: list[tuple[int, int]], labels: np.ndarray) -> float | None:
+def consistency(
+    pieces: list[tuple[int, int]], regions: list[tuple[int, int]], labels: np.ndarray, min_pairs: int = 1
+) -> float | None:
     """The share of neighbouring pieces of one stretch of speech that landed on the same side.
 
     One voice split in two by what it says flips sides inside a stretch about half
-    the time; two voices almost never do.  None when no stretch has two pieces.
+    the time; two voices almost never do.  None with fewer than ``min_pairs`` pairs.
     """
     same = pairs = 0
     region_of = np.searchsorted([b for _, b in regions], [a for a, _ in pieces], side="right")
@@ -162,7 +166,7 @@ def consistency(pieces: list[tuple[int, int]], regions: list[tuple[int, int]], l
         if region_of[k] == region_of[k + 1]:
             pairs += 1
             same += int(labels[k] == labels[k + 1])
-    return same / pairs if pairs else None
+    return same / pairs if pairs >= min_pairs else None
 
 
 def separation(vectors: np.ndarray, weights: np.ndarray, labels: np.ndarray) -> float:
@@ -234,7 +238,7 @@ def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Dia
     weights = np.array([b - a for a, b in pieces], dtype=float)
     labels = _refine(vectors, weights, _two_groups(vectors))
     apart = separation(vectors, weights, labels)
-    agree = consistency(pieces, regions, labels)
+    agree = consistency(pieces, regions, labels, s.min_pairs)
     frame_party = np.full(len(feats), NO_PARTY)
     if agree is None or agree < s.two_voices or min(np.bincount(labels, minlength=2)) == 0:
         for a, b in regions:
