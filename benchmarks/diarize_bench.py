@@ -1,7 +1,7 @@
 """Mono recordings: who spoke, and what the coach makes of a call mixed down to one channel.
 
     diarize_bench.py EVAL_DIR [FIXTURE_DIR] [--bands wide,phone] [--sets eval,fixtures] [--no-asr]
-    diarize_bench.py EVAL_DIR --blind DIR [--bands wide,phone]
+    diarize_bench.py EVAL_DIR --blind DIR [--bands wide,phone] [--asr-bands phone]
 
 Every call is spoken with EVAL_DIR's callsynth.py (stereo: agent left,
 customer right), then mixed down to mono (the two channels summed).  Figures:
@@ -166,6 +166,9 @@ def main() -> int:
     ap.add_argument("--sets", default="eval,fixtures")
     ap.add_argument("--blind", type=Path, help="a folder of unread *.call files: figures only")
     ap.add_argument("--no-asr", action="store_true", help="diarization figures only (no recognition)")
+    ap.add_argument(
+        "--asr-bands", default=None, help="bands that also get the recognition figures (default: every band)"
+    )
     ap.add_argument("--json", dest="json_out", type=Path)
     args = ap.parse_args()
     callsynth = args.eval_dir / "callsynth.py"
@@ -182,7 +185,8 @@ def main() -> int:
         for name, calls in sets.items():
             for band in args.bands.split(","):
                 try:
-                    figures = run_band(calls, callsynth, band, Path(tmp), asr=not args.no_asr)
+                    asr = not args.no_asr and (args.asr_bands is None or band in args.asr_bands.split(","))
+                    figures = run_band(calls, callsynth, band, Path(tmp), asr=asr)
                 except subprocess.CalledProcessError as exc:
                     # The command line holds only paths; the call's text is never printed.
                     print(f"{name} {band} synthesis failed (exit {exc.returncode})")
