@@ -137,7 +137,9 @@ class LibraryView(QWidget):
         self.channel_box = QComboBox()
         for label, channel in CHANNEL_MAPS:
             self.channel_box.addItem(label, channel)
-        self.channel_box.setToolTip("Which side of a stereo recording is the agent (mono files hold both voices)")
+        self.channel_box.setToolTip(
+            "Which side of a stereo recording is the agent (mono: split by voice, the words say who)"
+        )
         self.bundle_button = QPushButton("Import bundle…")
         self.bundle_button.clicked.connect(self._choose_bundle)
         self.export_button = QToolButton()
