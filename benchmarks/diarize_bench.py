@@ -149,13 +149,19 @@ def run_band(calls: list[Path], callsynth: Path, band: str, folder: Path, asr: b
     }
     out["diarize_rt"] = round(diarize_s / audio_s, 4) if audio_s else None
     if asr:
-        out["analysis_rt_mono"] = round(analysis_s / audio_s, 3)
-        out["step_recall_mono"] = round(mono_score.step_recall(), 3)
-        out["step_recall_stereo"] = round(stereo_score.step_recall(), 3)
-        out["next_accuracy_mono"] = round(mono_score.next_accuracy(), 3)
-        out["next_accuracy_stereo"] = round(stereo_score.next_accuracy(), 3)
+        out |= asr_figures(mono_score, stereo_score, analysis_s, audio_s)
     out["calls"] = len(calls)
     return out
+
+
+def asr_figures(mono: Score, stereo: Score, analysis_s: float, audio_s: float) -> dict[str, float]:
+    return {
+        "analysis_rt_mono": round(analysis_s / audio_s, 3) if audio_s else 0.0,
+        "step_recall_mono": round(mono.step_recall, 3),
+        "step_recall_stereo": round(stereo.step_recall, 3),
+        "next_accuracy_mono": round(mono.next_accuracy, 3),
+        "next_accuracy_stereo": round(stereo.next_accuracy, 3),
+    }
 
 
 def main() -> int:
