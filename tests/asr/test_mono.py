@@ -77,6 +77,28 @@ def test_a_one_voice_mono_file_stays_one_speaker(tmp_path: Path) -> None:
     assert "roles" not in report
 
 
+def test_a_change_of_speaker_without_a_pause_is_found() -> None:
+    # 0.1 s between turns: the VAD hears one stretch of speech, the split must come from the voices.
+    wav, timed = speech.synthesize_call(SCRIPT, gap_s=0.1)
+    import wave
+
+    with wave.open(str(wav)) as w:
+        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2).astype(np.float32)
+    result = diarize(pcm.sum(axis=1) / 32768.0)
+    assert result.parties == 2
+    best = 0.0
+    for names in (("agent", "customer"), ("customer", "agent")):
+        right = total = 0.0
+        for turn in timed:
+            for t in result.turns:
+                overlap = min(turn.end, t.end) - max(turn.start, t.start)
+                if overlap > 0:
+                    total += overlap
+                    right += overlap if t.party >= 0 and names[t.party] == turn.speaker else 0.0
+        best = max(best, right / total)
+    assert best >= 0.9
+
+
 def test_music_on_hold_is_not_made_a_party() -> None:
     mono, _timed = speech.synthesize_mono_call([("agent", text) for _, text in SCRIPT[:5]])
     voice = _samples(mono)
