@@ -141,7 +141,9 @@ def run_band(calls: list[Path], callsynth: Path, band: str, folder: Path, asr: b
         right, total = speech_right(spans, turns)
         tally.add("speech_right_with_roles", right, total)
         tally.add("turns_right", *turns_right(mono_report, turns))
-        tally.add("roles_right", float(mono_report.get("roles", {}).get("agent") == "first"), 1.0)
+        # The agent was found when most of the speech the analysis calls the agent's is the agent's.
+        # ("first" is not always the agent: a stray sound of the customer's may open the split.)
+        tally.add("roles_right", float(total > 0 and right / total >= 0.5), 1.0)
         mono_score.add(score_report(mono_report, turns))
         stereo_score.add(score_report(stereo_report, turns))
     out: dict[str, Any] = {
