@@ -20,6 +20,17 @@ Speaker: TypeAlias = Literal["agent", "customer", "call"]
 
 SPEAKERS: tuple[Speaker, ...] = ("agent", "customer", "call")
 
+Party: TypeAlias = Literal["first", "second"]
+"""One of the two voices of a mono call or an unnamed transcript: ``first`` is whoever spoke first."""
+
+ONE_CHANNEL = "mono: "
+"""Starts the channel names of a mono call split by voice (``mono: first voice``)."""
+
+
+def one_channel(channels: tuple[tuple[Speaker, str], ...]) -> bool:
+    """Whether a call's speakers were separated from one recorded channel (by voice), not captured apart."""
+    return any(name.startswith(ONE_CHANNEL) for _speaker, name in channels)
+
 
 @dataclass(frozen=True, slots=True)
 class CallStarted:

@@ -110,6 +110,19 @@ def synthesize_call(
     return wav, timed
 
 
+def synthesize_mono_call(turns: list[tuple[str, str]] | list[Turn], phone: bool = False) -> tuple[Path, list[Turn]]:
+    """The same call as ``synthesize_call``, mixed down to one channel (both voices on it)."""
+    wav, timed = synthesize_call(turns, phone=phone)
+    mono = wav.with_name(wav.stem + "-mono.wav")
+    if not mono.exists():
+        with wave.open(str(wav)) as w:
+            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2)
+        tmp = mono.with_suffix(".tmp.wav")
+        write_wav(tmp, np.clip(pcm.astype(np.int32).sum(axis=1), -32768, 32767).astype(np.int16))
+        tmp.replace(mono)
+    return mono, timed
+
+
 def word_error_rate(reference: str, hypothesis: str) -> float:
     """Word-level edit distance over the reference length, ignoring case and punctuation."""
     ref, hyp = normalise(reference).split(), normalise(hypothesis).split()

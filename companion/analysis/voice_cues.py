@@ -51,6 +51,7 @@ from companion.events import (
     Speaker,
     SpeechStarted,
     Utterance,
+    one_channel,
 )
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class VoiceCues:
         self._turn_start: float | None = None
         self._monologue_fired = False
         self._overlap: tuple[Speaker, float] | None = None
+        self._one_channel = False
         self._silence: _Silence | None = None
         self._pending: list[_Pending] = []
         self._customer_sentiment: float | None = None
@@ -135,6 +137,8 @@ class VoiceCues:
             self._escalated = event.kind == "escalated"
         elif isinstance(event, CallStarted):
             self._realtime = event.realtime
+            # Voices split from one channel never overlap in the split: talking over cannot be measured.
+            self._one_channel = one_channel(event.channels)
         elif isinstance(event, CallEnded):
             self._now = max(self._now, event.t)
             self._check_silence(out)
@@ -174,7 +178,7 @@ class VoiceCues:
             self._silence_ended(silence, event, out)
         voice.speech_started(event.t, event.segment)
         self._silence = None
-        if fresh and other.talking and self._overlap is None:
+        if fresh and other.talking and self._overlap is None and not self._one_channel:
             self._overlap = (event.speaker, event.t)
         if event.speaker == "customer":
             self._turn_start = None

@@ -74,6 +74,11 @@ def picked_channel_map(
     return names, (picks[0] - 1, picks[1] - 1), None
 
 
+def channel_count(path: str | Path) -> int:
+    """1 for a mono recording, 2 for stereo (or more, of which the first two are used)."""
+    return _probe(Path(path))[0]
+
+
 class FileSource:
     """Plays a recorded call into the pipeline, at real-time pace or as fast as decoding goes.
 

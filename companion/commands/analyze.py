@@ -23,8 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--agent",
         default=None,
-        metavar="left|right",
-        help="the channel that carries the agent (stereo files; default left)",
+        metavar="left|right|first|second",
+        help="the agent's channel of a stereo file (default left), or the agent's voice of a mono file or an "
+        "unnamed transcript (first or second to speak; default: decided from the words)",
     )
     add_channels_option(p)
     p.add_argument("--realtime", action="store_true", help="feed the file at real-time pace (also with --store)")

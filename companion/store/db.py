@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from companion.errors import StoreError
-from companion.events import Event
+from companion.events import CallStarted, Event
 from companion.store import event_codec
 from companion.store.private_files import is_private, private_dir, private_file, tighten_tree
 from companion.store.records import Note, SearchHit, SessionInfo, SessionSummary
@@ -183,6 +183,22 @@ class SessionStore:
         """Commit events (with their sequence numbers) in one transaction; re-sent ones are ignored."""
         with self.transaction() as conn:
             insert_events(conn, session_id, items)
+
+    def replace_events(self, session_id: int, events: Sequence[Event]) -> None:
+        """Put a new event list in place of a session's (its roles swapped, say), in one transaction.
+
+        The typed tables and the library's figures are rebuilt from the new list;
+        notes and audio stay.  The channels follow the new list's CallStarted.
+        """
+        started = next((e for e in events if isinstance(e, CallStarted)), None)
+        with self.transaction() as conn:
+            for table in ("events", "utterances", "sentiment", "steps", "alerts"):
+                conn.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
+            if started is not None:
+                channels = json.dumps([list(c) for c in started.channels])
+                conn.execute("UPDATE sessions SET channels = ? WHERE id = ?", (channels, session_id))
+            insert_events(conn, session_id, list(enumerate(events)))
+            refresh_summary(conn, session_id)
 
     def set_audio(self, session_id: int, audio: Path | None) -> None:
         value = None

@@ -121,6 +121,7 @@ class LibraryView(QWidget):
         for col in (COL_AGENT, COL_SENTIMENT):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(self._on_row_activated)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_swap())
 
         self.open_button = QPushButton("Open replay")
         self.open_button.clicked.connect(self.open_selected)
@@ -128,12 +129,20 @@ class LibraryView(QWidget):
         open_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
         open_action.triggered.connect(self.open_selected)
         self.table.addAction(open_action)
+        self.swap_button = QPushButton("Swap agent / customer")
+        self.swap_button.setToolTip(
+            "A mono call's voices were told apart by sound and its agent guessed from the words: "
+            "if the guess is wrong, swap them and the call is coached again"
+        )
+        self.swap_button.clicked.connect(self.swap_selected)
         self.import_button = QPushButton("Import recording…")
         self.import_button.clicked.connect(self._choose_recording)
         self.channel_box = QComboBox()
         for label, channel in CHANNEL_MAPS:
             self.channel_box.addItem(label, channel)
-        self.channel_box.setToolTip("Which side of a stereo recording is the agent (mono files hold both voices)")
+        self.channel_box.setToolTip(
+            "Which side of a stereo recording is the agent (mono: split by voice, the words say who)"
+        )
         self.bundle_button = QPushButton("Import bundle…")
         self.bundle_button.clicked.connect(self._choose_bundle)
         self.export_button = QToolButton()
@@ -158,7 +167,14 @@ class LibraryView(QWidget):
         filters.addWidget(self.filter_box)
         filters.addWidget(self.agent_box)
         actions = QHBoxLayout()
-        for widget in (self.open_button, self.export_button, self.import_button, self.channel_box, self.bundle_button):
+        for widget in (
+            self.open_button,
+            self.export_button,
+            self.swap_button,
+            self.import_button,
+            self.channel_box,
+            self.bundle_button,
+        ):
             actions.addWidget(widget)
         actions.addStretch(1)
         actions.addWidget(self.progress)
@@ -223,6 +239,7 @@ class LibraryView(QWidget):
         self.model.set_rows(rows)
         if rows:
             self.table.selectRow(0)
+        self._update_swap()
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -249,6 +266,40 @@ class LibraryView(QWidget):
         summary = self.model.session_at(index.row())
         if summary is not None:
             self.open_requested.emit(summary.id)
+
+    # -- roles of a mono call ----------------------------------------------------------------
+
+    def _update_swap(self) -> None:
+        from companion.role_swap import can_swap
+
+        rows = self.table.selectionModel().selectedRows()
+        summary = self.model.session_at(rows[0].row()) if rows else None
+        self.swap_button.setEnabled(summary is not None and can_swap(summary))
+
+    def swap_selected(self) -> None:
+        session_id = self.selected_session_id()
+        if session_id is not None:
+            self.swap_roles(session_id)
+
+    def swap_roles(self, session_id: int) -> bool:
+        """Exchange the agent and the customer of a stored mono call and coach its lines again."""
+        from companion.analysis.playbook import load_playbook_or_default
+        from companion.role_swap import swap_session_roles
+
+        store = self.open_store()
+        if store is None:
+            return False
+        try:
+            book, _problem = load_playbook_or_default(Path(self.playbook) if self.playbook else None)
+            swap_session_roles(store, session_id, book)
+        except CompanionError as exc:
+            self.show_status(str(exc), error=True)
+            return False
+        self.refresh()
+        self.select_session(session_id)
+        self.show_status(f"Session {session_id}: agent and customer swapped; the call was coached again.")
+        self.sessions_changed.emit()
+        return True
 
     # -- import -----------------------------------------------------------------------------
 

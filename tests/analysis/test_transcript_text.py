@@ -45,8 +45,11 @@ def test_each_line_is_one_utterance_with_times_where_given(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("text", "line", "problem"),
     [
-        ("Agent: hello\nBob: hi there\n", 2, "no known speaker"),
-        ("Agent: hello\njust some words\n", 2, "no known speaker"),
+        # A file that names the speaker on some lines and not on others is ambiguous (one with no
+        # names at all is read as two parties taking turns: see the tests at the end).
+        ("Agent: hello\nBob: hi there\n", 2, "no known speaker.*while other lines name theirs"),
+        ("Agent: hello\njust some words\n", 2, "no known speaker.*while other lines name theirs"),
+        ("just some words\nCustomer: hello\n", 1, "no known speaker.*while other lines name theirs"),
         ("[00:10] Agent: hello\n[00:05] Customer: hi\n", 2, "earlier than the line before"),
         ("Agent: hello\nCustomer:   \n", 2, "says nothing"),
     ],
@@ -121,5 +124,44 @@ def test_a_transcript_is_a_source_like_any_other(tmp_path: Path) -> None:
     lines = [e for e in events if isinstance(e, Utterance)]
     assert [u.text for u in lines] == [line.utterance.text for line in source.lines] and len(lines) == 4
     assert events[-1] == CallEnded(max(u.end for u in lines), "finished")
-    with pytest.raises(InputError):
-        TranscriptSource(write(tmp_path, "no speaker here\n", "bad.txt"))
+    with pytest.raises(InputError):  # a bad line fails when the source is made, before any call starts
+        TranscriptSource(write(tmp_path, "Agent: hello\nno speaker here\n", "bad.txt"))
+
+
+UNNAMED = """\
+Thank you for calling Acme broadband, this is Jo. How can I help you today?
+My internet has been down for three days and nobody has called me back. This is ridiculous.
+I'm sorry to hear that, I understand how frustrating that is. Could you give me your account number?
+It's four five six seven.
+Thank you. I will book an engineer for tomorrow morning and credit three days to your bill.
+Okay, thanks.
+"""
+
+
+def test_a_transcript_without_speaker_names_gets_roles_from_the_words(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    assert cli.main(["analyze", str(write(tmp_path, UNNAMED)), "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert [r["speaker"] for r in report["utterances"]] == ["agent", "customer"] * 3
+    assert report["roles"]["agent"] == "first" and report["roles"]["source"] == "words"
+    assert report["roles"]["confidence"] >= 0.8
+    assert {s["id"] for s in report["steps"] if s["done"]} >= {"empathize", "assess", "resolve"}
+
+
+def test_an_unnamed_transcript_that_opens_with_the_customer(tmp_path: Path) -> None:
+    # The customer speaks first here: the words, not the order, say who the agent is.
+    lines = UNNAMED.splitlines()[1:]
+    out = tmp_path / "out.json"
+    assert cli.main(["analyze", str(write(tmp_path, "\n".join(lines) + "\n")), "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["roles"]["agent"] == "second"
+    assert [r["speaker"] for r in report["utterances"]] == ["customer", "agent"] * 2 + ["customer"]
+
+
+def test_agent_second_overrides_the_words_of_an_unnamed_transcript(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    path = write(tmp_path, UNNAMED)
+    assert cli.main(["analyze", str(path), "--agent", "second", "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["roles"] == {"agent": "second", "confidence": 1.0, "source": "override"}
+    assert [r["speaker"] for r in report["utterances"]] == ["customer", "agent"] * 3

@@ -1,0 +1,129 @@
+"""Which of a call's two parties is the agent, from what each says and who opens the call.
+
+A mono recording (after companion.asr.diarize) or a transcript without speaker
+names gives two parties, "first" (who speaks first) and "second".  The agent
+is the one who greets with a company's name, asks the questions, offers and
+plans; the customer is the one who complains and describes their problem.
+Each line scores for a side by a handful of phrase patterns and by the
+coach's sentence reader (an agent act it is sure of is an agent's line); who
+opens the call tips a close decision.  The answer says how sure it is.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from companion.analysis.phrases import split_sentences
+from companion.events import Party
+
+PARTIES: tuple[Party, Party] = ("first", "second")
+
+_AGENT = [
+    re.compile(p)
+    for p in (
+        r"\b(thank you|thanks) for (calling|contacting|holding|your patience)\b",
+        r"\b(welcome to|you'?ve reached|you have reached|you'?re through to|you'?re speaking (with|to))\b",
+        r"\b(this is|my name is) \w+\b.*\b(how (can|may) i help|speaking)\b|\b\w+ speaking\b",
+        r"\bhow (can|may) i (help|assist)\b|\bwhat can i do for you\b",
+        r"\b(can|could|may) i (have|get|take|ask|confirm|check)\b",
+        r"\b(could|can|would) you (please )?(confirm|give|tell|spell|read|verify)\b",
+        r"\blet me\b|\bi'?ll (check|look|send|arrange|book|process|escalate|make sure|put)\b",
+        r"\bi (can|will) (offer|arrange|refund|replace|send|book|process|credit|waive)\b",
+        r"\b(i understand|i'?m (so |really )?sorry (to hear|about|for)|i apologi[sz]e)\b",
+        r"\bis there anything else\b|\bhave a (great|good|nice|lovely) (day|evening|weekend)\b",
+        r"\b(your (order|account|booking|reference|claim|ticket) number)\b",
+        r"\bdoes that (work|sound)\b|\bjust to (confirm|recap)\b",
+    )
+]
+_CUSTOMER = [
+    re.compile(p)
+    for p in (
+        r"\bi'?m calling (about|because|to)\b|\bi (called|rang|phoned)\b",
+        r"\b(my|our) (order|bill|card|account|parcel|package|flight|booking|internet|phone|refund|claim|sofa|laptop)\b",
+        r"\bi (want|need|demand|expect)\b|\bi'?d like (a|my|to (cancel|complain|speak))\b",
+        r"\bi (was|have been|'ve been) (charged|waiting|told|promised|on hold)\b",
+        r"\b(ridiculous|unacceptable|unbelievable|outrageous|disgraceful|useless|fed up)\b",
+        r"\b(you people|you guys|your company|nobody|no one) \w+",
+        r"\b(still|never) (not )?(arrived|came|working|received|got)\b|\bhasn'?t (arrived|come)\b",
+        r"\bwhy (is|was|did|does|has)\b|\bhow (long|many times)\b",
+    )
+]
+
+OPENER_WEIGHT = 0.5  # who speaks first: the agent answers most calls, but not every one
+READER_WEIGHT = 1.0
+SURE_AT = 3.0  # a margin this large (in phrase hits) gives about 0.95
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    """Which party is the agent, how sure (0.5 = a coin toss, 1 = certain), and from what."""
+
+    agent: Party
+    confidence: float
+    source: str  # "words" (what they said), "opening" (who spoke first, nothing else to go on), "override"
+
+    def as_json(self) -> dict[str, object]:
+        return {"agent": self.agent, "confidence": round(self.confidence, 2), "source": self.source}
+
+
+def line_score(text: str) -> float:
+    """Phrase evidence that a line is the agent's (positive) or the customer's (negative)."""
+    low = text.lower().replace("’", "'")
+    return float(sum(1 for p in _AGENT if p.search(low)) - sum(1 for p in _CUSTOMER if p.search(low)))
+
+
+def reader_scores(texts: Sequence[str]) -> list[float] | None:
+    """How sure the coach's sentence reader is that each line performs an agent act (0..1); None without it."""
+    from companion.analysis.playbook import load_playbook
+    from companion.analysis.reader.acts import load_reader
+    from companion.errors import CompanionError
+
+    try:
+        reader = load_reader(load_playbook())
+    except CompanionError:
+        return None
+    sentences: list[str] = []
+    owner: list[int] = []
+    for i, text in enumerate(texts):
+        mine = [" ".join(s.words) for s in split_sentences(text)] or [text]
+        sentences += mine
+        owner += [i] * len(mine)
+    out = [0.0] * len(texts)
+    # One pass over the whole call: the encoder is quicker on a batch than line by line.
+    for i, reading in zip(owner, reader.read(sentences), strict=True):
+        out[i] = max(out[i], 1.0 - reading.probabilities.get("none", 1.0))
+    return out
+
+
+def decide(lines: Sequence[tuple[Party, str]], use_reader: bool = True) -> Roles:
+    """The agent among the parties, from the lines in call order as (party, text)."""
+    said = [(party, text) for party, text in lines if text.strip()]
+    if not said:
+        return Roles("first", 0.5, "opening")
+    margin = 0.0  # evidence that "first" is the agent
+    words = 0.0
+    for party, text in said:
+        score = line_score(text)
+        words += abs(score)
+        margin += score if party == "first" else -score
+    if use_reader:
+        readings = reader_scores([text for _, text in said])
+        if readings is not None:
+            by_party = {p: [r for (q, _), r in zip(said, readings, strict=True) if q == p] for p in PARTIES}
+            if by_party["first"] and by_party["second"]:
+                mean = {p: sum(v) / len(v) for p, v in by_party.items()}
+                margin += READER_WEIGHT * (mean["first"] - mean["second"]) * len(said) ** 0.5
+                words += 1.0
+    opener = said[0][0]
+    margin += OPENER_WEIGHT if opener == "first" else -OPENER_WEIGHT
+    agent: Party = "first" if margin >= 0 else "second"
+    confidence = 1.0 / (1.0 + math.exp(-abs(margin) * math.log(19.0) / SURE_AT))
+    return Roles(agent, confidence, "words" if words else "opening")
+
+
+def alternating(count: int) -> list[Party]:
+    """Parties of lines that take turns, starting with the first party."""
+    return [PARTIES[i % 2] for i in range(count)]

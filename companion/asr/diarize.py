@@ -1,0 +1,283 @@
+"""Who spoke when in a mono recording of a two-party call.
+
+1. The voice-activity detector (the same Silero model the pipeline uses)
+   finds the stretches of speech.
+2. Each stretch is cut into pieces of a couple of seconds and each piece is
+   described by the mean and spread of its cepstral frames
+   (companion.audio.voiceprint).
+3. The pieces are grouped by agglomerative clustering on cosine distance;
+   if the two best groups are not clearly apart the file has one voice and
+   stays one party (nothing invented).
+4. Each party gets a small Gaussian mixture of its frames, and every stretch
+   is read again frame by frame (a two-state Viterbi pass with a cost for
+   switching): that finds where the speaker changes inside a stretch, and
+   short pieces take the side their neighbours and their sound agree on.
+5. Sound that fits neither voice (music on hold, a recorded prompt) is given
+   to no party.
+
+Party 0 is whoever speaks first; which party is the agent is decided later,
+from what they say (companion.analysis.roles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from companion.asr.vad import WINDOW, SpeechProbability
+from companion.audio.frames import SAMPLE_RATE
+from companion.audio.voiceprint import FRAMES_PER_S, cepstra, statistics
+
+NO_PARTY = -1
+MAX_LINKED = 600  # pieces clustered bottom-up (an hour of speech in 6 s steps)
+
+
+@dataclass(frozen=True, slots=True)
+class DiarizeSettings:
+    threshold: float = 0.4  # the pipeline's VAD threshold (companion.asr.vad.VadSettings)
+    min_speech_s: float = 0.25
+    min_gap_s: float = 0.3  # shorter pauses do not end a stretch
+    piece_s: float = 1.0  # the length stretches are cut into for clustering
+    window_s: float = 1.0  # the sliding window that finds changes inside a stretch
+    hop_s: float = 0.2
+    switch_cost: float = 3.0  # how much closer (in spreads, summed over windows) the other voice must be
+    min_turn_s: float = 0.6  # a shorter run inside a stretch joins its neighbour
+    # Neighbouring pieces of a stretch on the same side at least this often: two voices.
+    # Own calls: 0.74-1.00 with two voices, 0.30-0.55 with one (benchmarks/diarize_bench.py).
+    two_voices: float = 0.7
+    # Fewer neighbouring pairs than this say nothing either way: a short file stays one voice.
+    min_pairs: int = 6
+    outlier_spread: float = 4.0  # a window this many spreads from both voices is no party's
+
+
+@dataclass(frozen=True, slots=True)
+class PartyTurn:
+    """A stretch of one party's speech (party 0 spoke first; NO_PARTY: neither voice)."""
+
+    start: float
+    end: float
+    party: int
+
+
+@dataclass(frozen=True, slots=True)
+class Diarization:
+    turns: tuple[PartyTurn, ...]
+    parties: int  # 1 or 2
+    separation: float  # how far apart the two voices are (centre distance / spread; 0 for one group)
+    seconds: float = 0.0  # audio length
+    notes: tuple[str, ...] = field(default=())
+
+    def speech_s(self, party: int) -> float:
+        return sum(t.end - t.start for t in self.turns if t.party == party)
+
+
+def speech_regions(samples: np.ndarray, settings: DiarizeSettings) -> list[tuple[int, int]]:
+    """Speech stretches as (first, last + 1) 10 ms frame indices."""
+    probs = SpeechProbability().feed(np.asarray(samples, dtype=np.float32))
+    window_s = WINDOW / SAMPLE_RATE
+    low = max(settings.threshold - 0.15, 0.01)
+    regions: list[list[float]] = []
+    active = False
+    for i, p in enumerate(probs):
+        t = i * window_s
+        if not active and p >= settings.threshold:
+            active = True
+            regions.append([t, t + window_s])
+        elif active:
+            if p >= low:
+                regions[-1][1] = t + window_s
+            else:
+                active = False
+    merged: list[list[float]] = []
+    for start, end in regions:
+        if merged and start - merged[-1][1] < settings.min_gap_s:
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    return [(round(s * FRAMES_PER_S), round(e * FRAMES_PER_S)) for s, e in merged if e - s >= settings.min_speech_s]
+
+
+def _pieces(regions: list[tuple[int, int]], piece_frames: int) -> list[tuple[int, int]]:
+    out = []
+    for a, b in regions:
+        n = max(1, round((b - a) / piece_frames))
+        edges = np.linspace(a, b, n + 1).astype(int)
+        out += [(int(edges[i]), int(edges[i + 1])) for i in range(n)]
+    return out
+
+
+def _two_groups(vectors: np.ndarray) -> np.ndarray:
+    """Average-linkage agglomerative clustering on cosine distance, down to two groups.
+
+    Distances between merged groups are updated in place (Lance-Williams), so a
+    merge costs one pass over a row; a long call's pieces are sampled evenly first
+    (the two-means that follows places every piece).
+    """
+    n = len(vectors)
+    if n < 2:
+        return np.zeros(n, dtype=int)
+    picked = np.linspace(0, n - 1, min(n, MAX_LINKED)).astype(int)
+    unit = vectors[picked] / (np.linalg.norm(vectors[picked], axis=1, keepdims=True) + 1e-9)
+    dist = (1.0 - unit @ unit.T).astype(np.float32)
+    np.fill_diagonal(dist, np.inf)
+    size = np.ones(len(picked))
+    member = np.arange(len(picked))
+    alive = len(picked)
+    while alive > 2:
+        i, j = np.unravel_index(np.argmin(dist), dist.shape)
+        i, j = min(i, j), max(i, j)
+        merged = (size[i] * dist[i] + size[j] * dist[j]) / (size[i] + size[j])
+        dist[i], dist[:, i] = merged, merged
+        dist[i, i] = np.inf
+        dist[j], dist[:, j] = np.inf, np.inf
+        size[i] += size[j]
+        member[member == j] = i
+        alive -= 1
+    first = member[0]
+    centres = [vectors[picked][member == first].mean(axis=0), vectors[picked][member != first].mean(axis=0)]
+    return np.argmin(((vectors[:, None, :] - np.stack(centres)[None]) ** 2).sum(axis=2), axis=1)
+
+
+def _refine(vectors: np.ndarray, weights: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Two-means from the clustering's groups: a piece joins the nearer centre until nothing moves."""
+    for _ in range(20):
+        if len(set(labels.tolist())) < 2:
+            return labels
+        centres = np.stack([np.average(vectors[labels == k], axis=0, weights=weights[labels == k]) for k in (0, 1)])
+        moved = np.argmin(((vectors[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+        if np.array_equal(moved, labels):
+            return labels
+        labels = moved
+    return labels
+
+
+def consistency(
+    pieces: list[tuple[int, int]], regions: list[tuple[int, int]], labels: np.ndarray, min_pairs: int = 1
+) -> float | None:
+    """The share of neighbouring pieces of one stretch of speech that landed on the same side.
+
+    One voice split in two by what it says flips sides inside a stretch about half
+    the time; two voices almost never do.  None with fewer than ``min_pairs`` pairs.
+    """
+    same = pairs = 0
+    region_of = np.searchsorted([b for _, b in regions], [a for a, _ in pieces], side="right")
+    for k in range(len(pieces) - 1):
+        if region_of[k] == region_of[k + 1]:
+            pairs += 1
+            same += int(labels[k] == labels[k + 1])
+    return same / pairs if pairs >= min_pairs else None
+
+
+def separation(vectors: np.ndarray, weights: np.ndarray, labels: np.ndarray) -> float:
+    """How far apart the two groups are, in units of how much pieces of one group vary (a Fisher ratio)."""
+    if len(set(labels.tolist())) < 2:
+        return 0.0
+    centres = [np.average(vectors[labels == k], axis=0, weights=weights[labels == k]) for k in (0, 1)]
+    spread = np.sqrt(np.average(((vectors - np.stack(centres)[labels]) ** 2).sum(axis=1), weights=weights))
+    return float(np.linalg.norm(centres[0] - centres[1]) / (spread + 1e-9))
+
+
+def _viterbi(llr: np.ndarray, cost: float) -> np.ndarray:
+    """Two-state path through per-frame scores (llr > 0 favours party 0), paying ``cost`` per switch."""
+    n = len(llr)
+    score = np.array([llr[0] / 2, -llr[0] / 2])
+    back = np.zeros((n, 2), dtype=np.int8)
+    for i in range(1, n):
+        stay, switch = score, score[::-1] - cost
+        back[i] = np.where(stay >= switch, [0, 1], [1, 0])
+        score = np.maximum(stay, switch) + np.array([llr[i] / 2, -llr[i] / 2])
+    path = np.zeros(n, dtype=int)
+    path[-1] = int(np.argmax(score))
+    for i in range(n - 1, 0, -1):
+        path[i - 1] = back[i, path[i]]
+    return path
+
+
+def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
+    """(first, last + 1, label) of each run of equal labels."""
+    edges = np.flatnonzero(np.diff(labels)) + 1
+    starts = np.concatenate([[0], edges])
+    ends = np.concatenate([edges, [len(labels)]])
+    return [(int(a), int(b), int(labels[a])) for a, b in zip(starts, ends, strict=True)]
+
+
+def _absorb_short(labels: np.ndarray, min_frames: int) -> np.ndarray:
+    """Runs shorter than ``min_frames`` take the label of the longer neighbouring run."""
+    labels = labels.copy()
+    while True:
+        runs = _runs(labels)
+        short = [i for i, (a, b, _) in enumerate(runs) if b - a < min_frames]
+        if not short or len(runs) == 1:
+            return labels
+        i = min(short, key=lambda k: runs[k][1] - runs[k][0])
+        a, b, _ = runs[i]
+        left = runs[i - 1] if i > 0 else None
+        right = runs[i + 1] if i + 1 < len(runs) else None
+        pick = max((r for r in (left, right) if r is not None), key=lambda r: r[1] - r[0])
+        labels[a:b] = pick[2]
+
+
+def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Diarization:
+    """Who spoke when in 16 kHz mono audio."""
+    s = settings or DiarizeSettings()
+    seconds = len(samples) / SAMPLE_RATE
+    ceps = cepstra(samples)
+    regions = [(a, min(b, len(ceps))) for a, b in speech_regions(samples, s) if a < len(ceps)]
+    regions = [(a, b) for a, b in regions if b - a >= 10]
+    if not regions:
+        return Diarization((), 0, 0.0, seconds)
+    speech = np.concatenate([np.arange(a, b) for a, b in regions])
+    feats = (ceps - ceps[speech].mean(axis=0)) / (ceps[speech].std(axis=0) + 1e-6)
+
+    pieces = _pieces(regions, round(s.piece_s * FRAMES_PER_S))
+    raw = np.stack([statistics(feats[a:b]) for a, b in pieces])
+    # Each statistic in units of how much it varies over the call, so no one coefficient rules.
+    centre, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-6
+    vectors = (raw - centre) / scale
+    weights = np.array([b - a for a, b in pieces], dtype=float)
+    labels = _refine(vectors, weights, _two_groups(vectors))
+    apart = separation(vectors, weights, labels)
+    agree = consistency(pieces, regions, labels, s.min_pairs)
+    frame_party = np.full(len(feats), NO_PARTY)
+    if agree is None or agree < s.two_voices or min(np.bincount(labels, minlength=2)) == 0:
+        for a, b in regions:
+            frame_party[a:b] = 0
+        return Diarization(tuple(_turns(frame_party, regions)), 1, round(apart, 3), seconds)
+
+    centres = np.stack([np.average(vectors[labels == k], axis=0, weights=weights[labels == k]) for k in (0, 1)])
+    spread = float(np.sqrt(np.average(((vectors - centres[labels]) ** 2).sum(axis=1), weights=weights)))
+    # Read every stretch again through a sliding window: where the speaker changes inside a
+    # stretch, and which side a short piece is on, is decided by its sound and its neighbours'.
+    win, hop = round(s.window_s * FRAMES_PER_S), round(s.hop_s * FRAMES_PER_S)
+    min_frames = round(s.min_turn_s * FRAMES_PER_S)
+    notes: list[str] = []
+    for a, b in regions:
+        starts = list(range(a, max(a + 1, b - win + 1), hop))
+        windows = [(w, min(b, w + win)) for w in starts]
+        z = (np.stack([statistics(feats[w0:w1]) for w0, w1 in windows]) - centre) / scale
+        d = np.sqrt(((z[:, None, :] - centres[None]) ** 2).sum(axis=2)) / spread
+        path = _viterbi(d[:, 1] - d[:, 0], s.switch_cost)
+        far = d.min(axis=1) > s.outlier_spread
+        for (w0, w1), label, alien in zip(windows, path, far, strict=True):
+            mid0 = w0 if w0 == a else w0 + (win - hop) // 2
+            frame_party[mid0:w1] = NO_PARTY if alien else label
+        frame_party[a:b] = _absorb_short(frame_party[a:b], min_frames)
+    for turn in _turns(frame_party, regions):
+        if turn.party == NO_PARTY:
+            notes.append(f"{turn.start:.1f}-{turn.end:.1f} s fits neither voice")
+    turns = _turns(frame_party, regions)
+    # Party 0 is whoever speaks first.
+    first = next((t.party for t in turns if t.party != NO_PARTY), 0)
+    if first == 1:
+        turns = [PartyTurn(t.start, t.end, 1 - t.party if t.party != NO_PARTY else NO_PARTY) for t in turns]
+    parties = len({t.party for t in turns} - {NO_PARTY})
+    return Diarization(tuple(turns), parties, round(apart, 3), seconds, tuple(notes))
+
+
+def _turns(frame_party: np.ndarray, regions: list[tuple[int, int]]) -> list[PartyTurn]:
+    out: list[PartyTurn] = []
+    for a, b in regions:
+        for first, last, party in _runs(frame_party[a:b]):
+            out.append(PartyTurn(round((a + first) / FRAMES_PER_S, 2), round((a + last) / FRAMES_PER_S, 2), party))
+    return out

@@ -1,0 +1,111 @@
+"""Mono recordings: two voices told apart, roles from the words, one voice left alone.
+
+The calls are spoken here by two espeak-ng voices, mixed down to one channel
+and run through the real pipeline (the bundled Whisper model, the real coach).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from companion import cli
+from companion.asr.diarize import NO_PARTY, diarize
+from tests import noise, speech
+from tests.asr.mono_script import SCRIPT
+
+pytestmark = pytest.mark.skipif(not speech.have_tools(), reason="needs espeak-ng and sox")
+
+
+def _samples(path: Path) -> np.ndarray:
+    import wave
+
+    with wave.open(str(path)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).astype(np.float32) / 32768.0
+
+
+def _turns_right(report: dict, timed: list[speech.Turn]) -> float:
+    """Share of the script's turns whose recognised lines all carry the right speaker."""
+    right = 0
+    for turn in timed:
+        mine = [u for u in report["utterances"] if min(u["end"], turn.end) - max(u["start"], turn.start) > 0.3]
+        right += bool(mine) and all(u["speaker"] == turn.speaker for u in mine)
+    return right / len(timed)
+
+
+def _analyze(tmp_path: Path, path: Path, *extra: str) -> dict:
+    out = tmp_path / f"{path.stem}{'-'.join(extra)}.json"
+    assert cli.main(["analyze", str(path), "--json", str(out), *extra]) == 0
+    return json.loads(out.read_text())
+
+
+def test_a_two_voice_mono_call_gets_agent_and_customer(tmp_path: Path) -> None:
+    mono, timed = speech.synthesize_mono_call(SCRIPT)
+    report = _analyze(tmp_path, mono)
+    assert report["diarization"]["voices"] == 2
+    assert _turns_right(report, timed) >= 0.9
+    assert report["roles"]["agent"] == "first" and report["roles"]["source"] == "words"
+    assert report["roles"]["confidence"] >= 0.8
+    assert "interruption" in report["voice_cues_unavailable"]
+    # The coach reads the agent's lines as it does on the same call in stereo.
+    stereo, _ = speech.synthesize_call(SCRIPT)
+    stereo_report = _analyze(tmp_path, stereo)
+    done = {s["id"] for s in report["steps"] if s["done"]}
+    stereo_done = {s["id"] for s in stereo_report["steps"] if s["done"]}
+    assert {"empathize", "assess"} <= done
+    assert len(done ^ stereo_done) <= 1, (done, stereo_done)
+
+
+def test_agent_second_swaps_the_roles(tmp_path: Path) -> None:
+    mono, timed = speech.synthesize_mono_call(SCRIPT)
+    report = _analyze(tmp_path, mono, "--agent", "second")
+    assert report["roles"] == {"agent": "second", "confidence": 1.0, "source": "override"}
+    swapped = [speech.Turn("customer" if t.speaker == "agent" else "agent", t.text, t.start, t.end) for t in timed]
+    assert _turns_right(report, swapped) >= 0.9
+
+
+def test_a_one_voice_mono_file_stays_one_speaker(tmp_path: Path) -> None:
+    one_voice = [("agent", text) for _, text in SCRIPT]
+    mono, _timed = speech.synthesize_mono_call(one_voice)
+    result = diarize(_samples(mono))
+    assert result.parties == 1
+    report = _analyze(tmp_path, mono)
+    assert {u["speaker"] for u in report["utterances"]} == {"call"}
+    assert "roles" not in report
+
+
+def test_a_change_of_speaker_without_a_pause_is_found() -> None:
+    # 0.1 s between turns: the VAD hears one stretch of speech, the split must come from the voices.
+    wav, timed = speech.synthesize_call(SCRIPT, gap_s=0.1)
+    import wave
+
+    with wave.open(str(wav)) as w:
+        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2).astype(np.float32)
+    result = diarize(pcm.sum(axis=1) / 32768.0)
+    assert result.parties == 2
+    best = 0.0
+    for names in (("agent", "customer"), ("customer", "agent")):
+        right = total = 0.0
+        for turn in timed:
+            for t in result.turns:
+                overlap = min(turn.end, t.end) - max(turn.start, t.start)
+                if overlap > 0:
+                    total += overlap
+                    right += overlap if t.party >= 0 and names[t.party] == turn.speaker else 0.0
+        best = max(best, right / total)
+    assert best >= 0.9
+
+
+def test_music_on_hold_is_not_made_a_party() -> None:
+    mono, _timed = speech.synthesize_mono_call([("agent", text) for _, text in SCRIPT[:5]])
+    voice = _samples(mono)
+    music = noise.music_on_hold(12.0).astype(np.float32)
+    call = np.concatenate([voice[: len(voice) // 2], music, voice[len(voice) // 2 :]])
+    result = diarize(call)
+    start, end = len(voice) / 2 / 16000, len(voice) / 2 / 16000 + 12.0
+    in_music = [t for t in result.turns if t.start >= start + 0.5 and t.end <= end - 0.5]
+    assert result.parties == 1, "the tune became a second voice"
+    assert all(t.party in (0, NO_PARTY) for t in in_music)
