@@ -68,6 +68,9 @@ class EngineSettings:
     context_s: float = 20.0
     # The power setting: how many recognition passes a live call may spend (companion.asr.effort).
     effort: Effort = field(default_factory=Effort)
+    # Give each line once when one channel carries the other's voice (companion.asr.bleed).
+    # Off only to measure what it prevents (benchmarks/bleed_bench.py).
+    one_voice_per_line: bool = True
 
 
 class CallPipeline:
@@ -187,7 +190,8 @@ class CallPipeline:
         }
         speakers = [speaker for speaker, _ in self.source.channels]
         # Two channels may carry one voice (a leak, or dual mono): each line is given once.
-        self._router = SegmentRouter(BleedJudge(speakers)) if len(speakers) == 2 else None
+        if len(speakers) == 2 and settings.one_voice_per_line:
+            self._router = SegmentRouter(BleedJudge(speakers))
         transcriber = Transcriber(
             model,
             settings.model,

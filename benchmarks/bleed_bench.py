@@ -1,0 +1,215 @@
+"""Speaker bleed and dual mono: agent WER clean vs leaked, lines given twice, what the check costs.
+
+    python benchmarks/bleed_bench.py --eval DIR [--band wide|phone] [--before] [--json OUT]
+
+DIR is a labelled call set (``calls/*.call`` and its ``callsynth.py``, which speaks a call
+into a stereo WAV).  For every call there, analysed as ``call-companion analyze`` does:
+
+- clean: the call as spoken (agent left, customer right);
+- leaked, at the four corners of the target (-20/-10 dB x 10/50 ms): the customer's
+  channel added to the agent's, that much quieter and later, as a laptop speaker would;
+- dual mono: both voices on both channels.
+
+Per run: the agent's WER (words weighted over the calls), customer lines also given to the
+agent (an agent line inside a customer turn), and for dual mono lines given twice.  With
+--before the issue's leak (-14 dB, 25 ms) and dual mono also run with the check off
+(``EngineSettings.one_voice_per_line``), which is the engine before it.  The check's own
+CPU time (``SegmentRouter.add`` + ``route``) is timed over every run, against the audio's length.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+import wave
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from tests import speech  # noqa: E402
+
+CORNERS = ((-20.0, 10.0), (-20.0, 50.0), (-10.0, 10.0), (-10.0, 50.0))
+BEFORE = (-14.0, 25.0)  # the leak the issue reported
+RATE = 16_000
+
+
+class CheckTimer:
+    """Thread CPU time spent in the bleed check (it runs on the source's thread)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def wrap(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.seconds += time.thread_time() - start
+
+        return timed
+
+
+def read_stereo(wav: Path) -> np.ndarray:
+    with wave.open(str(wav)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2).astype(np.float64)
+
+
+def leaked(stereo: np.ndarray, db: float, ms: float) -> np.ndarray:
+    out = stereo.copy()
+    delay = round(ms * RATE / 1000)
+    out[delay:, 0] += stereo[: len(stereo) - delay, 1] * 10 ** (db / 20)
+    return out
+
+
+def dual_mono(stereo: np.ndarray) -> np.ndarray:
+    mono = stereo.sum(axis=1)
+    return np.stack([mono, mono], axis=1)
+
+
+def write(path: Path, stereo: np.ndarray) -> Path:
+    speech.write_wav(path, np.clip(np.round(stereo), -32768, 32767).astype(np.int16))
+    return path
+
+
+def analyse(wav: Path, check: bool) -> list[Any]:
+    from companion.audio.files import FileSource
+    from companion.events import Utterance
+    from companion.pipeline import CallPipeline, EngineSettings
+
+    events = CallPipeline(FileSource(wav), EngineSettings(one_voice_per_line=check)).run()
+    return [e for e in events if isinstance(e, Utterance)]
+
+
+def score(turns: list[Any], lines: list[Any]) -> dict[str, float]:
+    """Agent WER (with its word count), customer turns also given to the agent, and lines per turn."""
+    truth = " ".join(t.text for t in turns if t.speaker == "agent")
+    heard = " ".join(u.text for u in lines if u.speaker == "agent")
+    twice = 0
+    extra = 0
+    for turn in turns:
+        inside = [u for u in lines if u.start < turn.end - 0.1 and u.end > turn.start + 0.1]
+        speakers = {u.speaker for u in inside}
+        if turn.speaker == "customer" and "agent" in speakers:
+            twice += 1
+        if len(speakers) > 1:
+            extra += 1
+    everything = " ".join(t.text for t in turns)
+    in_order = " ".join(u.text for u in sorted(lines, key=lambda u: u.start))
+    return {
+        "wer": speech.word_error_rate(everything, in_order),
+        "words": float(len(speech.normalise(everything).split())),
+        "agent_wer": speech.word_error_rate(truth, heard),
+        "agent_words": float(len(speech.normalise(truth).split())),
+        "customer_lines_also_agent": float(twice),
+        "turns_given_twice": float(extra),
+        "turns": float(len(turns)),
+        "lines": float(len(lines)),
+        "call_lines": float(sum(u.speaker == "call" for u in lines)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", type=Path, required=True, help="a labelled call set (calls/*.call + callsynth.py)")
+    parser.add_argument("--band", choices=("wide", "phone"), default="wide")
+    parser.add_argument("--before", action="store_true", help="also run leaked and dual mono with the check off")
+    parser.add_argument("--json", type=Path, help="write the figures here too")
+    args = parser.parse_args()
+
+    from eval_playbook import synthesize
+
+    from companion.asr.bleed import SegmentRouter
+
+    timer = CheckTimer()
+    SegmentRouter.add = timer.wrap(SegmentRouter.add)  # type: ignore[method-assign]
+    SegmentRouter.route = timer.wrap(SegmentRouter.route)  # type: ignore[method-assign]
+
+    runs: dict[str, list[dict[str, float]]] = {}
+    audio_s = 0.0
+    checked_audio_s = 0.0
+    wall0, cpu0 = time.monotonic(), os.times()
+    with tempfile.TemporaryDirectory() as tmp:
+        for call in sorted((args.eval / "calls").glob("*.call")):
+            wav = Path(tmp, f"{call.stem}.wav")
+            turns = synthesize(args.eval / "callsynth.py", call, wav, phone=args.band == "phone")
+            stereo = read_stereo(wav)
+            seconds = len(stereo) / RATE
+            cases: list[tuple[str, np.ndarray, bool]] = [("clean", stereo, True)]
+            for db, ms in CORNERS:
+                cases.append((f"leak {db:+.0f} dB {ms:.0f} ms", leaked(stereo, db, ms), True))
+            cases.append(("dual mono", dual_mono(stereo), True))
+            if args.before:
+                # The issue's example call, and dual mono, as the engine heard them before the check.
+                before = f"leak {BEFORE[0]:+.0f} dB {BEFORE[1]:.0f} ms (check off)"
+                cases.append((before, leaked(stereo, *BEFORE), False))
+                cases.append(("dual mono (check off)", dual_mono(stereo), False))
+            for name, audio, check in cases:
+                lines = analyse(write(Path(tmp, "case.wav"), audio), check)
+                figures = score(turns, lines)
+                runs.setdefault(name, []).append(figures)
+                audio_s += seconds
+                checked_audio_s += seconds if check else 0.0
+                print(
+                    f"{call.stem:20s} {name:28s} agent WER {figures['agent_wer']:.3f}  "
+                    f"customer lines also agent {figures['customer_lines_also_agent']:.0f}  "
+                    f"lines {figures['lines']:.0f}/{figures['turns']:.0f} turns",
+                    flush=True,
+                )
+    cpu1 = os.times()
+    process_cpu = (cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)
+
+    summary: dict[str, Any] = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "band": args.band,
+        "audio_s": round(audio_s, 1),
+        "wall_s": round(time.monotonic() - wall0, 1),
+        "check_cpu_s": round(timer.seconds, 3),
+        "check_cpu_per_audio_s": timer.seconds / checked_audio_s,
+        "check_share_of_process_cpu": timer.seconds / process_cpu,
+        "cases": {},
+    }
+    print()
+    for name, rows in runs.items():
+        words = sum(r["agent_words"] for r in rows)
+        wer = sum(r["agent_wer"] * r["agent_words"] for r in rows) / words
+        total = sum(r["words"] for r in rows)
+        case = {
+            "wer": round(sum(r["wer"] * r["words"] for r in rows) / total, 4),
+            "agent_wer": round(wer, 4),
+            "customer_lines_also_agent": int(sum(r["customer_lines_also_agent"] for r in rows)),
+            "turns_given_twice": int(sum(r["turns_given_twice"] for r in rows)),
+            "lines": int(sum(r["lines"] for r in rows)),
+            "turns": int(sum(r["turns"] for r in rows)),
+            "call_lines": int(sum(r["call_lines"] for r in rows)),
+        }
+        summary["cases"][name] = case
+        print(
+            f"{name:30s} agent WER {case['agent_wer']:.3f}  customer lines also agent "
+            f"{case['customer_lines_also_agent']}  turns given twice {case['turns_given_twice']}  "
+            f"lines {case['lines']} for {case['turns']} turns ({case['call_lines']} as 'call')"
+        )
+    print(
+        f"check CPU {summary['check_cpu_s']:.2f} s over {checked_audio_s:.0f} s of checked audio: "
+        f"{100 * summary['check_cpu_per_audio_s']:.3f} % of one core; "
+        f"{100 * summary['check_share_of_process_cpu']:.3f} % of the process's CPU"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
