@@ -10,6 +10,9 @@ into a stereo WAV).  For every call there, analysed as ``call-companion analyze`
   channel added to the agent's, that much quieter and later, as a laptop speaker would;
 - dual mono: both voices on both channels.
 
+With --verdicts, only the judge (no recogniser, a minute): every scripted turn judged on
+both channels, the leak also through reverberant rooms (``ROOMS``).
+
 Per run: the agent's WER (words weighted over the calls), customer lines also given to the
 agent (an agent line inside a customer turn), and for dual mono lines given twice.  With
 --before the issue's leak (-14 dB, 25 ms) and dual mono also run with the check off
@@ -121,13 +124,107 @@ def score(turns: list[Any], lines: list[Any]) -> dict[str, float]:
     }
 
 
+ROOMS = ((0.0, 1.0), (0.2, 0.7), (0.3, 0.5), (0.4, 0.3))  # (RT60 s, direct sound's share of the energy)
+
+
+def room(rt60: float, direct: float, rng: np.random.Generator) -> np.ndarray:
+    """A loudspeaker-to-microphone path: the direct sound, then echoes decaying by 60 dB over ``rt60``."""
+    if rt60 == 0.0:
+        return np.ones(1)
+    t = np.arange(int(rt60 * RATE)) / RATE
+    tail = rng.standard_normal(len(t)) * np.exp(-6.9 * t / rt60)
+    tail[: int(0.003 * RATE)] = 0.0
+    h = tail / np.sqrt(np.sum(tail**2)) * np.sqrt((1 - direct) / direct)
+    h[0] += 1.0
+    return h
+
+
+def judge_turn(judge: Any, turn: Any, ms: float, counts: tuple[int, int, int, int, float]) -> tuple[Any, ...]:
+    """Judge one scripted turn on its own channel (and a customer's on the agent's): the counts updated."""
+    lost, missed, own_turns, leaked_turns, cpu = counts
+    span = (turn.start, turn.end + ms / 1000)
+    start = time.thread_time()
+    mine = judge.judge(turn.speaker, *span)
+    other = judge.judge("agent", *span) if turn.speaker == "customer" else None
+    cpu += time.thread_time() - start
+    own_turns += 1
+    lost += mine.kind not in ("own", "unknown")
+    if other is not None:
+        leaked_turns += 1
+        missed += other.kind != "leak"
+    return lost, missed, own_turns, leaked_turns, cpu
+
+
+def verdicts(eval_dir: Path, band: str) -> dict[str, Any]:
+    """The judge alone (no recogniser) on every scripted turn: fast, and wider than the WER runs.
+
+    Each turn's span is judged on both channels, as the pipeline would judge a segment
+    that covers it: an own turn judged someone else's loses the speaker's words (the worst
+    error); a leaked turn judged own is a line given twice.
+    """
+    from eval_playbook import synthesize
+
+    from companion.asr.bleed import BleedJudge
+    from companion.audio.frames import AudioBlock
+
+    rng = np.random.default_rng(7)
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        calls = []
+        for call in sorted((eval_dir / "calls").glob("*.call")):
+            wav = Path(tmp, f"{call.stem}.wav")
+            calls.append((synthesize(eval_dir / "callsynth.py", call, wav, phone=band == "phone"), read_stereo(wav)))
+        for rt60, direct in ROOMS:
+            for db, ms in CORNERS:
+                lost = missed = own_turns = leaked_turns = 0
+                cpu = 0.0
+                for turns, stereo in calls:
+                    path = np.convolve(stereo[:, 1], room(rt60, direct, rng))[: len(stereo)]
+                    mixed = stereo.copy()
+                    delay = round(ms * RATE / 1000)
+                    mixed[delay:, 0] += path[: len(stereo) - delay] * 10 ** (db / 20)
+                    mixed[:, 0] += rng.standard_normal(len(mixed)) * 3  # a microphone's own noise, about -80 dBFS
+                    judge = BleedJudge(("agent", "customer"))
+                    waiting = sorted(turns, key=lambda t: t.end)
+                    for a in range(0, len(mixed) + 1024, 1024):
+                        for i, speaker in enumerate(("agent", "customer")):
+                            samples = (mixed[a : a + 1024, i] / 32768).astype(np.float32)
+                            judge.add(AudioBlock(speaker, a / RATE, samples))  # type: ignore[arg-type]
+                        # Judged once its audio is in, as the pipeline judges a segment as it closes.
+                        while waiting and (waiting[0].end + ms / 1000) * RATE <= a + 1024:
+                            turn = waiting.pop(0)
+                            lost, missed, own_turns, leaked_turns, cpu = judge_turn(
+                                judge, turn, ms, (lost, missed, own_turns, leaked_turns, cpu)
+                            )
+                name = f"room RT60 {rt60:.1f} s direct {direct:.0%}, leak {db:+.0f} dB {ms:.0f} ms"
+                out[name] = {
+                    "own_turns_lost": lost,
+                    "own_turns": own_turns,
+                    "leaks_missed": missed,
+                    "leaked_turns": leaked_turns,
+                    "judge_ms_per_turn": 1000 * cpu / (own_turns + leaked_turns),
+                }
+                print(
+                    f"{name:50s} own turns lost {lost}/{own_turns}  leaks missed {missed}/{leaked_turns}  "
+                    f"{out[name]['judge_ms_per_turn']:.2f} ms a judgement",
+                    flush=True,
+                )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, required=True, help="a labelled call set (calls/*.call + callsynth.py)")
     parser.add_argument("--band", choices=("wide", "phone"), default="wide")
     parser.add_argument("--before", action="store_true", help="also run leaked and dual mono with the check off")
     parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument("--verdicts", action="store_true", help="only the judge on every turn, rooms too (fast)")
     args = parser.parse_args()
+    if args.verdicts:
+        figures = verdicts(args.eval, args.band)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=1) + "\n")
+        return
 
     from eval_playbook import synthesize
 

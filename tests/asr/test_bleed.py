@@ -100,6 +100,42 @@ def test_a_leaked_turn_is_judged_the_other_speakers(call, db: float, ms: float) 
         assert judge.judge(turn.speaker, *span).kind == "own", turn.text
 
 
+def test_a_leak_through_a_reverberant_room_is_found(call) -> None:
+    # Echoes over 0.3 s carry half the leak's energy: the waveforms no longer match well
+    # enough, the loudness contours still do.
+    stereo, turns = call
+    rng = np.random.default_rng(3)
+    t = np.arange(int(0.3 * SAMPLE_RATE)) / SAMPLE_RATE
+    echoes = rng.standard_normal(len(t)) * np.exp(-6.9 * t / 0.3)
+    echoes[:48] = 0.0
+    path = echoes / np.sqrt(np.sum(echoes**2))
+    path[0] += 1.0
+    mixed = stereo.copy()
+    mixed[400:, 0] += np.convolve(stereo[:, 1], path)[: len(stereo) - 400] * 10 ** (-16 / 20)
+    judge = _judge(mixed[:, 0], mixed[:, 1])
+    for turn in turns:
+        if turn.speaker == "customer":
+            assert judge.judge("agent", turn.start, turn.end + 0.03).kind == "leak", turn.text
+        assert judge.judge(turn.speaker, turn.start, turn.end + 0.03).kind == "own", turn.text
+
+
+def test_two_voices_at_once_are_each_their_own(call) -> None:
+    stereo, turns = call
+    agent = [t for t in turns if t.speaker == "agent"]
+    customer = [t for t in turns if t.speaker == "customer"]
+    mixed = np.zeros_like(stereo)
+    mixed[:, 0] = stereo[:, 0]
+    for a, c in zip(agent, customer, strict=False):  # the customer's turns moved onto the agent's
+        line = stereo[round(c.start * SAMPLE_RATE) : round(c.end * SAMPLE_RATE), 1]
+        at = round(a.start * SAMPLE_RATE)
+        n = min(len(line), len(mixed) - at)
+        mixed[at : at + n, 1] = line[:n]
+    judge = _judge(mixed[:, 0], mixed[:, 1])
+    for a in agent:
+        assert judge.judge("agent", a.start, a.end).kind == "own", a.text
+        assert judge.judge("customer", a.start, a.end).kind == "own", a.text
+
+
 def test_double_talk_over_a_leak_stays_the_agents(call) -> None:
     stereo, turns = call
     first_agent, customer_turn = turns[0], turns[1]
