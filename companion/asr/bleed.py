@@ -100,8 +100,12 @@ class ChannelHistory:
         if n == 0:
             return
         size = len(self._buf)
-        if n > size:
-            a, samples, n = a + n - size, samples[-size:], size
+        oldest = max(self.start, a + n - size)  # what is older than this is no longer (or never) kept
+        if a < oldest:
+            samples, a = samples[oldest - a :], oldest
+            n = len(samples)
+            if n == 0:
+                return
         if a > self.end:  # a gap in the input is silence
             self._write(self.end, np.zeros(min(a - self.end, size), dtype=np.float32))
         self._write(a, samples)
@@ -277,7 +281,6 @@ class SegmentRouter:
         self._held: dict[tuple[Speaker, int], SegmentStarted] = {}
         self._as_call: set[tuple[Speaker, int]] = set()
         self._warned: set[VerdictKind] = set()
-        self.dropped: dict[Speaker, int] = {s: 0 for s in judge.speakers}  # finals not recognised
 
     def add(self, block: AudioBlock) -> None:
         self.judge.add(block)
@@ -296,10 +299,10 @@ class SegmentRouter:
         if undecided or verdict.kind == "leak" or (verdict.kind == "same" and item.speaker != self._first):
             if isinstance(item, SegmentStarted):
                 self._held[key] = item
-            elif item.kind == "final":
+                return Routed(())
+            if item.kind == "final":
                 self._held.pop(key, None)
-                self.dropped[item.speaker] += 1
-            return Routed((), self._warning(item.speaker, verdict) if not isinstance(item, SegmentStarted) else None)
+            return Routed((), self._warning(item.speaker, verdict))
         warning = None
         if verdict.kind == "same":
             self._as_call.add(key)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from companion.asr.bleed import BleedJudge
+from companion.asr.bleed import BleedJudge, ChannelHistory
 from companion.audio.frames import SAMPLE_RATE, AudioBlock
 from companion.call_analysis import analyze_file
 from companion.events import SpeechStarted, Utterance
@@ -156,6 +156,21 @@ def test_one_voice_on_both_channels_is_the_same_voice(call) -> None:
     for turn in turns:
         assert judge.judge("agent", turn.start, turn.end).kind == "same"
         assert judge.judge("customer", turn.start, turn.end).kind == "same"
+
+
+def test_a_channels_history_keeps_its_last_seconds_by_sample_number() -> None:
+    history = ChannelHistory(1.0)
+    ramp = np.arange(40_000, dtype=np.float32)
+    for a in range(0, 40_000, 1000):
+        history.add(a / SAMPLE_RATE, ramp[a : a + 1000])
+    assert (history.start, history.end) == (24_000, 40_000)
+    assert np.array_equal(history.span(30_000, 30_010), ramp[30_000:30_010])
+    ahead = history.span(39_990, 40_010)  # past what has arrived: silence
+    assert np.array_equal(ahead[:10], ramp[39_990:]) and not ahead[10:].any()
+    history.add(0.0, np.ones(500, np.float32))  # a block older than what is kept changes nothing
+    assert np.array_equal(history.span(24_000, 40_000), ramp[24_000:])
+    history.add(50_000 / SAMPLE_RATE, np.ones(100, np.float32))  # a gap in the input is silence
+    assert history.end == 50_100 and not history.span(40_000, 50_000).any()
 
 
 # -- whole calls through the pipeline ----------------------------------------------
