@@ -37,6 +37,7 @@ from typing import Literal
 import numpy as np
 
 from companion.asr.segmenter import SegmentAudio, SegmentStarted
+from companion.asr.vad import WINDOW
 from companion.audio.frames import SAMPLE_RATE, AudioBlock
 from companion.events import Speaker
 
@@ -65,6 +66,7 @@ ENVELOPE_MIN_MATCH = 0.8
 ENVELOPE_MIN_DROP_DB = 6.0
 HISTORY_S = 30.0  # longer than a segment can be (25 s) with its pre-roll
 SILENT = 1e-10  # energy per sample below which a channel holds nothing (about -100 dBFS)
+LOUD = 10 ** (-55 / 10)  # energy per sample above which a window is more than room noise
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +171,9 @@ class BleedJudge:
             lag = MAX_DELAY - _search(x, y)
         explained, level_db = _explained(x, y, MAX_DELAY - lag)
         if explained < MIN_EXPLAINED:
-            return _by_envelope(x, y)
+            by_envelope = _by_envelope(x, y)
+            # Own, but with the lag at which part of it may be the other's (``leaked_windows``).
+            return by_envelope if by_envelope.kind == "leak" else Verdict("own", lag / SAMPLE_RATE, level_db, explained)
         verdict = Verdict("own", lag / SAMPLE_RATE, level_db, explained)
         self._known_lag[speaker] = lag
         if level_db <= -SAME_VOICE_DB:
@@ -177,6 +181,36 @@ class BleedJudge:
         if level_db < SAME_VOICE_DB:
             return dataclasses.replace(verdict, kind="same")
         return verdict
+
+    def lag_into(self, speaker: Speaker) -> float | None:
+        """The lag (s) at which the other channel's sound was last found in this one, if ever."""
+        lag = self._known_lag.get(speaker)
+        return None if lag is None else lag / SAMPLE_RATE
+
+    def leaked_windows(self, speaker: Speaker, t0: float, n: int, lag_s: float) -> np.ndarray:
+        """Which 32 ms windows of ``speaker``'s audio from ``t0`` (``n`` samples) are the other's, leaked.
+
+        Per window, the other channel's copy at ``lag_s`` explains at least half the energy
+        and is ``SAME_VOICE_DB`` louder: the leaked stretches of a segment that is, as a
+        whole, the speaker's own (the agent answering right as the customer stops).
+        """
+        other = self.speakers[1] if speaker == self.speakers[0] else self.speakers[0]
+        count = n // WINDOW
+        a, lag = round(t0 * SAMPLE_RATE), round(lag_s * SAMPLE_RATE)
+        x = self._history[speaker].span(a, a + count * WINDOW).reshape(count, WINDOW).astype(np.float64)
+        y = self._history[other].span(a - lag, a - lag + count * WINDOW).reshape(count, WINDOW).astype(np.float64)
+        ex, ey = np.einsum("ij,ij->i", x, x), np.einsum("ij,ij->i", y, y)
+        r = np.einsum("ij,ij->i", x, y)
+        explained = r * r / np.maximum(ex * ey, SILENT * SILENT)
+        quieter = ex * 10 ** (SAME_VOICE_DB / 10) <= ey
+        return (explained >= MIN_EXPLAINED) & quieter & (ey > SILENT * WINDOW)
+
+    def loud_windows(self, speaker: Speaker, t0: float, n: int) -> np.ndarray:
+        """Which 32 ms windows hold more than room noise (over -55 dBFS)."""
+        count = n // WINDOW
+        a = round(t0 * SAMPLE_RATE)
+        x = self._history[speaker].span(a, a + count * WINDOW).reshape(count, WINDOW).astype(np.float64)
+        return np.einsum("ij,ij->i", x, x) > LOUD * WINDOW
 
 
 def _by_envelope(x: np.ndarray, y: np.ndarray) -> Verdict:
@@ -307,14 +341,43 @@ class SegmentRouter:
         if verdict.kind == "same":
             self._as_call.add(key)
             warning = self._warning(item.speaker, verdict)
+        elif isinstance(item, SegmentAudio):
+            item = self._strip(item, verdict)
         out: list[Item] = []
         held = self._held.pop(key, None)
         if held is not None:
-            out.append(held)
+            out.append(dataclasses.replace(held, start=item.start))
         out.append(item)
         if key in self._as_call:
             out = [dataclasses.replace(i, speaker="call") if isinstance(i, SegmentStarted) else i for i in out]
         return Routed(tuple(out), warning)
+
+    def _strip(self, item: SegmentAudio, verdict: Verdict) -> SegmentAudio:
+        """The segment without the other's leaked stretches: silenced, and cut off its ends.
+
+        The agent answering within the end-of-speech pause of the customer's line makes one
+        segment of the customer's leaked tail and the agent's words; Whisper would write both.
+        """
+        lag = verdict.lag_s if verdict.explained > 0 else self.judge.lag_into(item.speaker)
+        if lag is None:
+            return item
+        leaked = self.judge.leaked_windows(item.speaker, item.audio_t0, len(item.audio), lag)
+        if not leaked.any():
+            return item
+        times = item.audio_t0 + np.arange(len(leaked)) * (WINDOW / SAMPLE_RATE)
+        inside = (times + WINDOW / SAMPLE_RATE > item.start) & (times < item.end)
+        own = np.flatnonzero(inside & ~leaked & self.judge.loud_windows(item.speaker, item.audio_t0, len(item.audio)))
+        if len(own) == 0:
+            return item
+        audio = item.audio.copy()
+        audio[: len(leaked) * WINDOW].reshape(-1, WINDOW)[leaked] = 0.0
+        start = max(item.start, float(times[own[0]]))
+        end = min(item.end, float(times[own[-1]]) + WINDOW / SAMPLE_RATE)
+        # Cut what came before the speaker's own words, keeping the pre-roll the segmenter gave.
+        pre_roll = item.start - item.audio_t0
+        cut = max(0, round((start - pre_roll - item.audio_t0) * SAMPLE_RATE) // WINDOW * WINDOW)
+        t0 = item.audio_t0 + cut / SAMPLE_RATE
+        return dataclasses.replace(item, audio=audio[cut:], audio_t0=t0, start=start, end=end)
 
     def _warning(self, speaker: Speaker, verdict: Verdict) -> str | None:
         if verdict.kind in self._warned:

@@ -194,6 +194,22 @@ def test_a_leaked_customer_line_is_never_also_the_agents(call, clean, tmp_path: 
     assert any("also carries the customer's voice" in w for w in report["warnings"]), report["warnings"]
 
 
+def test_an_answer_right_after_a_leaked_line_keeps_only_the_agents_words(espeak: None, tmp_path: Path) -> None:
+    # 0.2 s between turns: the leaked end of the customer's line and the agent's answer make
+    # one segment on the agent's channel (its pause is under the 0.45 s that ends a segment).
+    wav, turns = speech.synthesize_call(SCRIPT, gap_s=0.2)
+    with wave.open(str(wav)) as w:
+        stereo = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2).astype(np.float64)
+    report, error = analyze_file(_write(tmp_path / "fast.wav", _leaked(stereo, -10, 30)))
+    assert error is None
+    rows = report["utterances"]
+    for turn in turns:
+        hits = _during(rows, turn)
+        assert [u["speaker"] for u in hits] == [turn.speaker], (turn.text, hits)
+        # tiny.en slips on a word or two in a short line; the customer's words in it would be far more.
+        assert speech.word_error_rate(turn.text, " ".join(u["text"] for u in hits)) <= 0.4, (turn.text, hits)
+
+
 def test_a_live_call_with_a_leak_gives_each_line_once(call, tmp_path: Path) -> None:
     stereo, turns = call
     events, _ = run_live(_write(tmp_path / "leaked.wav", _leaked(stereo, -14, 25)))
