@@ -1,6 +1,6 @@
 """Speaker bleed and dual mono: agent WER clean vs leaked, lines given twice, what the check costs.
 
-    python benchmarks/bleed_bench.py --eval DIR [--band wide|phone] [--before] [--json OUT]
+    python benchmarks/bleed_bench.py --eval DIR [--band wide|phone] [--gap S] [--only NAME] [--before] [--json OUT]
 
 DIR is a labelled call set (``calls/*.call`` and its ``callsynth.py``, which speaks a call
 into a stereo WAV).  For every call there, analysed as ``call-companion analyze`` does:
@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -63,6 +64,14 @@ class CheckTimer:
                 self.seconds += time.thread_time() - start
 
         return timed
+
+
+def synthesize(callsynth: Path, call: Path, out: Path, phone: bool, gap: float) -> list[Any]:
+    """Speak a labelled call with its set's synthesizer; the turns with their times."""
+    cmd = [sys.executable, str(callsynth), str(call), str(out), "--gap", str(gap)] + (["--phone"] if phone else [])
+    subprocess.run(cmd, check=True, capture_output=True)
+    truth = json.loads(out.with_suffix(".truth.json").read_text())
+    return [speech.Turn(t["speaker"], t["text"], t["start"], t["end"]) for t in truth["turns"]]
 
 
 def read_stereo(wav: Path) -> np.ndarray:
@@ -162,8 +171,6 @@ def verdicts(eval_dir: Path, band: str) -> dict[str, Any]:
     that covers it: an own turn judged someone else's loses the speaker's words (the worst
     error); a leaked turn judged own is a line given twice.
     """
-    from eval_playbook import synthesize
-
     from companion.asr.bleed import BleedJudge
     from companion.audio.frames import AudioBlock
 
@@ -173,7 +180,7 @@ def verdicts(eval_dir: Path, band: str) -> dict[str, Any]:
         calls = []
         for call in sorted((eval_dir / "calls").glob("*.call")):
             wav = Path(tmp, f"{call.stem}.wav")
-            calls.append((synthesize(eval_dir / "callsynth.py", call, wav, phone=band == "phone"), read_stereo(wav)))
+            calls.append((synthesize(eval_dir / "callsynth.py", call, wav, band == "phone", 0.8), read_stereo(wav)))
         for rt60, direct in ROOMS:
             for db, ms in CORNERS:
                 lost = missed = own_turns = leaked_turns = 0
@@ -218,6 +225,8 @@ def main() -> None:
     parser.add_argument("--band", choices=("wide", "phone"), default="wide")
     parser.add_argument("--before", action="store_true", help="also run leaked and dual mono with the check off")
     parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument("--gap", type=float, default=0.8, help="seconds between turns (0.2: answers run into leaks)")
+    parser.add_argument("--only", default="", help="only the calls whose name holds this")
     parser.add_argument("--verdicts", action="store_true", help="only the judge on every turn, rooms too (fast)")
     args = parser.parse_args()
     if args.verdicts:
@@ -225,8 +234,6 @@ def main() -> None:
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1) + "\n")
         return
-
-    from eval_playbook import synthesize
 
     from companion.asr.bleed import SegmentRouter
 
@@ -239,9 +246,9 @@ def main() -> None:
     checked_audio_s = 0.0
     wall0, cpu0 = time.monotonic(), os.times()
     with tempfile.TemporaryDirectory() as tmp:
-        for call in sorted((args.eval / "calls").glob("*.call")):
+        for call in sorted((args.eval / "calls").glob(f"*{args.only}*.call")):
             wav = Path(tmp, f"{call.stem}.wav")
-            turns = synthesize(args.eval / "callsynth.py", call, wav, phone=args.band == "phone")
+            turns = synthesize(args.eval / "callsynth.py", call, wav, args.band == "phone", args.gap)
             stereo = read_stereo(wav)
             seconds = len(stereo) / RATE
             cases: list[tuple[str, np.ndarray, bool]] = [("clean", stereo, True)]
@@ -272,6 +279,7 @@ def main() -> None:
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "band": args.band,
+        "gap_s": args.gap,
         "audio_s": round(audio_s, 1),
         "wall_s": round(time.monotonic() - wall0, 1),
         "check_cpu_s": round(timer.seconds, 3),
