@@ -164,7 +164,7 @@ def judge_turn(judge: Any, turn: Any, ms: float, counts: tuple[int, int, int, in
     return lost, missed, own_turns, leaked_turns, cpu
 
 
-def verdicts(eval_dir: Path, band: str) -> dict[str, Any]:
+def verdicts(eval_dir: Path, band: str, only: str = "") -> dict[str, Any]:
     """The judge alone (no recogniser) on every scripted turn: fast, and wider than the WER runs.
 
     Each turn's span is judged on both channels, as the pipeline would judge a segment
@@ -178,7 +178,7 @@ def verdicts(eval_dir: Path, band: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         calls = []
-        for call in sorted((eval_dir / "calls").glob("*.call")):
+        for call in sorted((eval_dir / "calls").glob(f"*{only}*.call")):
             wav = Path(tmp, f"{call.stem}.wav")
             calls.append((synthesize(eval_dir / "callsynth.py", call, wav, band == "phone", 0.8), read_stereo(wav)))
         for rt60, direct in ROOMS:
@@ -230,7 +230,7 @@ def main() -> None:
     parser.add_argument("--verdicts", action="store_true", help="only the judge on every turn, rooms too (fast)")
     args = parser.parse_args()
     if args.verdicts:
-        figures = verdicts(args.eval, args.band)
+        figures = verdicts(args.eval, args.band, args.only)
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1) + "\n")
         return
