@@ -172,16 +172,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
 
-    from tests import speech
+    from engine_bench import call_and_turns
 
-    if args.call:
-        wav = args.call
-        turns = json.loads(args.truth.read_text())["turns"] if args.truth else []
-    else:
-        from engine_bench import SCRIPT
-
-        wav, timed = speech.synthesize_call(SCRIPT)
-        turns = [{"speaker": t.speaker, "text": t.text} for t in timed]
+    wav, turns = call_and_turns(args.call, args.truth)
 
     call = run_child(wav, args.effort, args.pace)
     with tempfile.TemporaryDirectory() as tmp:

@@ -171,6 +171,14 @@ def eval_wer(eval_dir: Path) -> dict[str, float]:
     }
 
 
+def call_and_turns(call: Path | None, truth: Path | None) -> tuple[Path, list[dict]]:
+    """The call to measure (``--call``, its turns from ``--truth``) or our own script, synthesized."""
+    if call:
+        return call, json.loads(truth.read_text())["turns"] if truth else []
+    wav, timed = speech.synthesize_call(SCRIPT)
+    return wav, [{"speaker": t.speaker, "text": t.text, "start": t.start, "end": t.end} for t in timed]
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--live-child"]:
         live_child(Path(sys.argv[2]), Path(sys.argv[4]))
@@ -182,12 +190,7 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, help="a labelled call set (calls/*.call + callsynth.py) for WER")
     args = parser.parse_args()
 
-    if args.call:
-        wav = args.call
-        turns = json.loads(args.truth.read_text())["turns"] if args.truth else []
-    else:
-        wav, timed = speech.synthesize_call(SCRIPT)
-        turns = [{"speaker": t.speaker, "text": t.text, "start": t.start, "end": t.end} for t in timed]
+    wav, turns = call_and_turns(args.call, args.truth)
 
     with tempfile.TemporaryDirectory() as tmp:
         fast, rss_fast = run_analyze(wav, Path(tmp, "fast.json"), realtime=False)

@@ -19,12 +19,17 @@ from companion.audio.files import FileSource
 from companion.audio.frames import AudioBlock
 from companion.audio.sources import SourceItem
 from companion.errors import CompanionError, InputError
-from companion.events import Speaker
+from companion.events import Speaker, Utterance
 from companion.pipeline import CallPipeline, EngineSettings
 from companion.store.db import SessionStore
 from companion.store.recorder import RecorderSettings, SessionRecorder
 
 TRANSCRIPT_SUFFIXES = (".txt",)
+TRANSCRIPT_CHANNEL = "transcript"  # the channel name of a session kept from a transcript (no audio)
+
+
+def is_transcript(path: Path) -> bool:
+    return Path(path).suffix.lower() in TRANSCRIPT_SUFFIXES
 
 
 class TranscriptSource:
@@ -32,6 +37,8 @@ class TranscriptSource:
 
     realtime = False
     carries_audio = False
+    declared_duration = None
+    note = None
 
     def __init__(self, path: Path) -> None:
         self.description = str(path)
@@ -39,7 +46,11 @@ class TranscriptSource:
 
     @property
     def channels(self) -> tuple[tuple[Speaker, str], ...]:
-        return (("agent", "transcript"), ("customer", "transcript"))
+        return (("agent", TRANSCRIPT_CHANNEL), ("customer", TRANSCRIPT_CHANNEL))
+
+    def untimed(self) -> set[int]:
+        """Ids of the lines whose times the file did not give (they were estimated)."""
+        return {line.utterance.id for line in self.lines if not line.timed}
 
     def run(self, deliver: Callable[[SourceItem], None], stop: threading.Event) -> None:
         for line in self.lines:
@@ -56,38 +67,51 @@ def analyze_file(
     playbook: Playbook | None = None,
     cues: object | None = None,
     effort: Effort | None = None,
+    channels: tuple[int, int] | None = None,
 ) -> tuple[dict[str, Any], CompanionError | None]:
     """Analyse a recording or transcript; return the report and the error that cut it short, if any.
 
     An error raised before any audio was read (missing file, not audio, a bad
     transcript line) is raised; one met part-way returns the report of what was
     read, so nothing is lost.  Without a ``playbook`` there is no coaching.
-    ``effort`` is the power setting of a ``realtime`` run (companion.asr.effort).
+    ``effort`` is the power setting of a ``realtime`` run (companion.asr.effort);
+    ``channels`` picks the agent's and the customer's channel of a multichannel file (1-based).
     """
     path = Path(path)
     coach = (coach_for(playbook) if cues is None else Coach(playbook, cues)) if playbook is not None else None
     steps = playbook.step_titles() if playbook is not None else ()
-    if path.suffix.lower() in TRANSCRIPT_SUFFIXES:
-        return _analyze_transcript(path, coach, steps), None
-    source = FileSource(path, agent=agent, realtime=realtime)
+    source = open_source(path, agent, realtime, channels)
     settings = EngineSettings(model=ModelSettings(name=model), effort=effort or Effort())
     pipeline = CallPipeline(source, settings, coach=coach)
     with contextlib.suppress(CompanionError):
         pipeline.run()
-    report = build_report(pipeline.events, steps=steps, wall_s=pipeline.wall_s, source=str(path))
-    return report, pipeline.error
+    return _report(source, pipeline, steps, path), pipeline.error
 
 
-def _analyze_transcript(path: Path, coach: Coach | None, steps: Any) -> dict[str, Any]:
-    source = TranscriptSource(path)
-    pipeline = CallPipeline(source, coach=coach)
-    pipeline.run()
-    report = build_report(pipeline.events, steps=steps, wall_s=None, source=str(path))
-    untimed = {line.utterance.id for line in source.lines if not line.timed}
-    for row in report["utterances"]:
-        if row["id"] in untimed:
-            # The times were only estimated for smoothing; the file gave none.
-            row["start"] = row["end"] = None
+def open_source(
+    path: Path, agent: str | None = None, realtime: bool = False, channels: tuple[int, int] | None = None
+) -> FileSource | TranscriptSource:
+    """The call a file holds: a transcript's lines or a recording's audio; InputError if neither."""
+    if not is_transcript(path):
+        return FileSource(path, agent=agent, realtime=realtime, channels=channels)
+    if realtime:
+        raise InputError(f"{path} is a transcript: --realtime paces audio and has no meaning for text")
+    if channels is not None:  # (an --agent is let pass: the window's import sends its channel choice for any file)
+        raise InputError(f"{path} is a transcript: its lines name their speakers; --channels does not apply")
+    return TranscriptSource(path)
+
+
+def _report(source: FileSource | TranscriptSource, pipeline: CallPipeline, steps: Any, path: Path) -> dict[str, Any]:
+    text = isinstance(source, TranscriptSource)
+    report = build_report(pipeline.events, steps=steps, wall_s=None if text else pipeline.wall_s, source=str(path))
+    if source.note is not None:
+        report["warnings"].insert(0, source.note)
+    if text:
+        untimed = source.untimed()
+        for row in report["utterances"]:
+            if row["id"] in untimed:
+                # The times were only estimated for smoothing; the file gave none.
+                row["start"] = row["end"] = None
     return report
 
 
@@ -100,14 +124,18 @@ def record_file(
     coach: Coach | None = None,
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
+    realtime: bool = False,
+    channels: tuple[int, int] | None = None,
 ) -> tuple[int | None, dict[str, Any], CompanionError | None]:
-    """Import a recording as a session: the same pipeline as a live call, with a recorder listening.
+    """Import a recording or a transcript as a session: the pipeline of a live call, a recorder listening.
 
     Returns (session id, report, error that cut the file short). ``progress``
     receives the fraction read (0..1); setting ``cancel`` stops the import and
-    removes the half-made session.
+    removes the half-made session.  A transcript is kept as a session without
+    audio; ``realtime`` feeds a recording at the pace of the call.
     """
-    source = FileSource(path, agent=agent, realtime=False)
+    path = Path(path)
+    source = open_source(path, agent, realtime, channels)
     pipeline = CallPipeline(source, EngineSettings(model=ModelSettings(name=model)), coach=coach)
     settings = recorder_settings or RecorderSettings()
     if coach is not None and not settings.playbook_steps:
@@ -115,6 +143,8 @@ def record_file(
         settings = dataclasses.replace(settings, playbook_steps=tuple(coach.playbook.step_titles()))
     recorder = SessionRecorder(store, settings).attach(pipeline)
     total = source.declared_duration or 0.0
+    if isinstance(source, TranscriptSource):
+        pipeline.add_listener(lambda event: _follow_lines(event, source, progress, cancel, pipeline))
 
     def on_block(block: AudioBlock) -> None:
         if cancel is not None and cancel.is_set():
@@ -133,5 +163,20 @@ def record_file(
     if recorder.errors and recorder.session_id is None:
         raise recorder.errors[-1]
     steps = coach.playbook.step_titles() if coach is not None else ()
-    report = build_report(pipeline.events, steps=steps, wall_s=pipeline.wall_s, source=str(path))
-    return recorder.session_id, report, pipeline.error
+    return recorder.session_id, _report(source, pipeline, steps, path), pipeline.error
+
+
+def _follow_lines(
+    event: object,
+    source: TranscriptSource,
+    progress: Callable[[float], None] | None,
+    cancel: threading.Event | None,
+    pipeline: CallPipeline,
+) -> None:
+    """A transcript's progress and cancel, line by line (it has no audio blocks to count)."""
+    if not isinstance(event, Utterance):
+        return
+    if cancel is not None and cancel.is_set():
+        pipeline.stop()
+    if progress is not None:
+        progress(min(1.0, (event.id + 1) / len(source.lines)))

@@ -41,6 +41,7 @@ from companion.events import (
     SpeechStarted,
     Utterance,
 )
+from companion.jobs import JobsManager
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,8 @@ class CallPipeline:
         self._audio_listeners: list[AudioListener] = []
         self._emit_lock = threading.RLock()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._jobs: JobsManager | None = None
+        self._job: _CallJob | None = None
         self._wall_start = 0.0
         self._next_id = 0
         self._first_partial: dict[tuple[Speaker, int], float] = {}
@@ -114,24 +116,26 @@ class CallPipeline:
         """Receive every audio block as it arrives (the session recorder keeps the call's sound)."""
         self._audio_listeners.append(listener)
 
-    def start(self) -> None:
-        """Run the call in a background thread; events reach the listeners as they happen."""
-        self._thread = threading.Thread(target=self._run_safely, name="call-pipeline", daemon=True)
-        self._thread.start()
+    def start(self, jobs: JobsManager | None = None) -> None:
+        """Run the call as a job of ``jobs`` (the app's one owner of background work; a manager of
+        its own when none is given); events reach the listeners as they happen."""
+        self._jobs = jobs or JobsManager()
+        self._job = _CallJob(self)
+        if not self._jobs.start(self._job):
+            raise CompanionError("the app is closing: no new call starts")
 
     def stop(self) -> None:
         """End the call: the audio so far is still transcribed and every event kept."""
         self._stop.set()
 
     def wait(self, timeout: float | None = None) -> bool:
-        if self._thread is None:
+        if self._jobs is None or self._job is None:
             return True
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        return self._jobs.wait(self._job, timeout)
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._jobs is not None and self._job is not None and self._jobs.is_running(self._job)
 
     def clock(self) -> float:
         """Call time now, for real-time sources.
@@ -356,3 +360,18 @@ class CallPipeline:
                         listener(current)
                     except Exception:  # one broken listener must not end the call
                         log.exception("listener %r failed on %r", listener, current)
+
+
+class _CallJob:
+    """A call started in the background, as a job of the app's JobsManager."""
+
+    name = "call-pipeline"
+
+    def __init__(self, pipeline: CallPipeline) -> None:
+        self.pipeline = pipeline
+
+    def run(self) -> None:
+        self.pipeline._run_safely()  # keeps its error in pipeline.error; CallEnded goes out last
+
+    def cancel(self) -> None:
+        self.pipeline.stop()

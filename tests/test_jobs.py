@@ -75,3 +75,24 @@ def test_a_failing_job_is_logged_and_forgotten(caplog) -> None:  # type: ignore[
     assert jobs.wait(job, 5)
     assert not jobs.is_running(job)
     assert "background job failing failed" in caplog.text
+
+
+def test_background_threads_start_only_through_the_jobs_manager() -> None:
+    """Quitting waits once for everything: no module starts a thread of its own, except the two
+    that live and die inside a call job (the recogniser's workers and the recorder's writer are
+    closed in the call's own ``finally``, before the job ends)."""
+    import re
+    from pathlib import Path
+
+    import companion
+
+    inside_a_call = {"asr/transcriber.py", "store/recorder.py", "jobs.py"}
+    root = Path(companion.__file__).parent
+    starters = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if re.search(r"threading\.Thread\(|ThreadPoolExecutor\(|QThread\b", path.read_text(encoding="utf-8"))
+    }
+    assert starters - inside_a_call - {"team/sync.py"} == set()
+    # The team upload's one-worker pool is scoped to a sync, which is itself a job (ui/team_sync.py).
+    assert "ThreadPoolExecutor(max_workers=1" in (root / "team/sync.py").read_text(encoding="utf-8")

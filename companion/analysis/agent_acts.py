@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from companion.analysis.phrases import Phrase, Sentence, split_sentences
+from companion.analysis.phrases import Sentence, first_quote, split_sentences
 from companion.analysis.playbook import STEP_IDS, Playbook
 from companion.analysis.reader.acts import ActReader, SentenceReading
 from companion.analysis.reader.features import form
@@ -52,15 +52,6 @@ def _checks(sentence: str) -> bool:
     return bool(shape[1] > 0 or shape[2] > 0)
 
 
-def _first(phrases: tuple[Phrase, ...], sentences: list[Sentence]) -> str | None:
-    for sentence in sentences:
-        for phrase in phrases:
-            hit = phrase.find(sentence.index)
-            if hit is not None:
-                return sentence.quote(hit.first, hit.last)
-    return None
-
-
 def _best(readings: list[SentenceReading], label: str, top_only: bool = False) -> tuple[str, float] | None:
     """The sentence most likely to be ``label`` and how likely; with ``top_only``, only among the
     sentences whose likeliest reading it is."""
@@ -79,8 +70,11 @@ class AgentActs:
         self.matcher = StepMatcher(playbook)
         self.reader = reader
 
-    def read(self, text: str, context: str = "", opening: bool = False, fix_offered: bool = False) -> AgentReading:
-        """``context``: the customer's words before; ``fix_offered``: a fix is already on the table."""
+    def read(
+        self, text: str, context: str = "", opening: bool = False, fix_offered: bool = False, phase: str | None = None
+    ) -> AgentReading:
+        """``context``: the customer's words before; ``fix_offered``: a fix is already on the table;
+        ``phase``: how far the call has come (``reader.step_prior.phase_of``), which weighs the steps' odds."""
         rules = {e.step: e for e in self.matcher.match(text, opening=opening)}
         split = split_sentences(text)
         if self.reader is None:
@@ -99,7 +93,7 @@ class AgentActs:
             units.append(" ".join(text.split()))
             pitfall_like.append(False)
             offers.append(False)
-        readings = self.reader.read(units, context)
+        readings = self.reader.read(units, context, phase)
         evidenced: dict[str, Evidence] = {}
         for step in STEP_IDS:
             step_readings = [
@@ -136,7 +130,7 @@ class AgentActs:
         found = []
         for kind in WORD_PITFALLS:
             pitfall = self.playbook.pitfall(kind)
-            quote = _first(pitfall.cues, sentences) if pitfall is not None else None
+            quote = first_quote(pitfall.cues, sentences) if pitfall is not None else None
             if quote is not None:
                 found.append(Act(kind, quote, 1.0))
         return tuple(found)

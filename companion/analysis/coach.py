@@ -21,7 +21,9 @@ from companion.analysis.pitfalls import PitfallSpotter
 from companion.analysis.playbook import Playbook
 from companion.analysis.reader.acts import ActReader, load_reader
 from companion.analysis.reader.mood import MoodReader, blend, load_mood_reader
+from companion.analysis.reader.step_prior import phase_of
 from companion.analysis.sentiment import Reading, SentimentReader
+from companion.analysis.step_ids import STEP_ORDER
 from companion.errors import ReaderError
 from companion.events import (
     Acts,
@@ -157,7 +159,8 @@ class Coach:
         opening = self._last_customer is None and not self.progress.agent_turns
         context = " ".join(self._heard[-3:]) or (self._last_customer.text if self._last_customer else "")
         self._heard = []
-        read = self.acts.read(u.text, context, opening=opening, fix_offered=self.progress.done("resolve"))
+        phase = self._phase()
+        read = self.acts.read(u.text, context, opening=opening, fix_offered=self.progress.done("resolve"), phase=phase)
         evidence = dict(read.steps)
         # A plan or a closing restates the fix already offered; it is not a new one.
         restates = "agree" in evidence or "thank" in evidence or self.progress.done("thank")
@@ -182,7 +185,7 @@ class Coach:
             out.append(StepDone(u.t, step_id, u.id, found.quote))
             self.progress.step_done(step_id)
         out.insert(1, Acts(u.t, u.id, u.speaker, read.acts))
-        self._agent_said[u.id] = (context, opening, set(evidence))
+        self._agent_said[u.id] = (context, opening, set(evidence), phase)
         # Mirroring the customer's feelings, summing up their problem or planning its fix
         # names negative things without the agent being negative.
         describes = bool(set(evidence) - {"assess"})
@@ -215,8 +218,8 @@ class Coach:
 
         What the agent saw stays: nothing is unticked, and no alert is raised after the fact.
         """
-        context, opening, ticked = self._agent_said[r.utterance]
-        read = self.acts.read(r.text, context, opening=opening, fix_offered=self.progress.done("resolve"))
+        context, opening, ticked, phase = self._agent_said[r.utterance]  # read as where the call was then
+        read = self.acts.read(r.text, context, opening=opening, fix_offered=self.progress.done("resolve"), phase=phase)
         out: list[Event] = [Acts(r.t, r.utterance, r.speaker, read.acts)]
         for step_id, found in read.steps.items():
             if step_id in ticked or self.progress.done(step_id):
@@ -230,6 +233,11 @@ class Coach:
             step, reason = self.progress.next_step()
             out.append(NextStep(r.t, step, reason, None))
         return out
+
+    def _phase(self) -> str:
+        """How far the call has come, for the reader's step odds (a turned-down fix goes back to affirm)."""
+        furthest = self.progress.furthest
+        return phase_of(STEP_ORDER[furthest] if furthest >= 0 else None)
 
     # -- raised voice ------------------------------------------------------------------
 

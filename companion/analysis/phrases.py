@@ -258,3 +258,13 @@ class Phrase:
             if value >= MIN_SCORE and (best is None or (value, -first) > (best.score, -best.first)):
                 best = Match(value, first, last)
         return best
+
+
+def first_quote(phrases: tuple[Phrase, ...], sentences: list[Sentence]) -> str | None:
+    """The words of the first phrase found, in sentence order, None when none is."""
+    for sentence in sentences:
+        for phrase in phrases:
+            hit = phrase.find(sentence.index)
+            if hit is not None:
+                return sentence.quote(hit.first, hit.last)
+    return None

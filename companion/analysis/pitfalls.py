@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from companion.analysis.phrases import Phrase, Sentence, split_sentences
+from companion.analysis.phrases import Sentence, first_quote, split_sentences
 from companion.analysis.playbook import Playbook
 
 AGENT_NEGATIVE = -0.5  # corrected agent sentiment at or below this reads as the agent getting drawn in
@@ -25,15 +25,6 @@ class Finding:
     quote: str
 
 
-def _first(phrases: tuple[Phrase, ...], sentences: list[Sentence]) -> str | None:
-    for sentence in sentences:
-        for phrase in phrases:
-            hit = phrase.find(sentence.index)
-            if hit is not None:
-                return sentence.quote(hit.first, hit.last)
-    return None
-
-
 class PitfallSpotter:
     """Reads one agent utterance at a time; remembers only the run of bare apologies."""
 
@@ -46,7 +37,7 @@ class PitfallSpotter:
         pitfall = self.playbook.pitfall("early-solution")
         if pitfall is None or not pitfall.cues:
             return None
-        return _first(pitfall.cues, split_sentences(text))
+        return first_quote(pitfall.cues, split_sentences(text))
 
     def check(self, text: str, steps: set[str], agent_score: float) -> list[Finding]:
         """Pitfalls in one agent utterance; ``steps``: the steps the same utterance evidences."""
@@ -62,10 +53,10 @@ class PitfallSpotter:
             cues = trigger.cues
             if "affirm" in steps:  # a summary restates what the customer needs or must do
                 cues = tuple(p for p in cues if not p.text.startswith("you "))
-            quote = _first(cues, plain)
+            quote = first_quote(cues, plain)
             if quote is not None:
                 found.append(Finding("trigger-words", f'"{quote}" tends to inflame: say what you can do', quote))
-            elif (jargon := _first(trigger.jargon, sentences)) is not None:
+            elif (jargon := first_quote(trigger.jargon, sentences)) is not None:
                 found.append(Finding("trigger-words", f'jargon "{jargon}": use the customer\'s words', jargon))
             sorries = len(_SORRY.findall(text))
             if sorries and not empathized:
@@ -77,7 +68,7 @@ class PitfallSpotter:
                 self._sorry_run = 0
         negative = self.playbook.pitfall("agent-negativity")
         if negative is not None:
-            quote = _first(negative.cues, sentences)
+            quote = first_quote(negative.cues, sentences)
             if quote is not None:
                 found.append(Finding("agent-negativity", f'"{quote}": stay warm and even', quote))
             elif agent_score <= AGENT_NEGATIVE and len(text.split()) >= MIN_WORDS:

@@ -90,6 +90,10 @@ def default_path() -> Path:
     return assets_dir() / DEFAULT_NAME
 
 
+MAX_CHARS = 512 * 1024  # the default playbook is about 20 KB
+MAX_DEPTH = 32
+
+
 def load_playbook(path: Path | None = None) -> Playbook:
     """Read a playbook file (None: the default); raise PlaybookError naming file, line and problem."""
     path = default_path() if path is None else Path(path)
@@ -99,13 +103,51 @@ def load_playbook(path: Path | None = None) -> Playbook:
         raise PlaybookError(f"{path}: the playbook file does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PlaybookError(f"{path}: cannot read the playbook ({exc})") from None
+    if len(text) > MAX_CHARS:
+        raise PlaybookError(f"{path}: {len(text):,} characters is too large for a playbook (at most {MAX_CHARS:,})")
     try:
+        if _nesting(text) > MAX_DEPTH:
+            raise PlaybookError(f"{path}: nested more than {MAX_DEPTH} levels deep; a playbook needs four")
         node = yaml.compose(text)
+        return _Reader(path).playbook(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else 1
         raise PlaybookError(f"{path}, line {line}: not valid YAML ({exc.problem})") from None
-    return _Reader(path).playbook(node)
+    except yaml.YAMLError as exc:  # the reader's own errors (a control character, bad encoding) carry no mark
+        raise PlaybookError(f"{path}: not valid YAML ({' '.join(str(exc).split())})") from None
+    except RecursionError:
+        raise PlaybookError(f"{path}: the playbook is nested too deeply to be a playbook") from None
+
+
+def _nesting(text: str) -> int:
+    """How deep the document's lists and mappings go, found before PyYAML builds them.
+
+    PyYAML's scanner and composer take time growing with the square of the
+    depth (a 3,000-deep "[[[...]]]" takes half a minute) and recurse once a
+    level; a playbook is four levels deep, so anything far deeper is refused
+    after a bounded look.  Brackets are counted first, in one pass over the
+    characters (they are what the scanner is slow on); then the parser's
+    events, stopping at the limit.
+    """
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                return deepest
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return depth
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
+    return depth
 
 
 def load_playbook_or_default(path: Path | None) -> tuple[Playbook, PlaybookError | None]:

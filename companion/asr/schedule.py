@@ -8,19 +8,16 @@ Four kinds of job, in order of urgency:
 * ``prefinal``: an early final, started the moment the speaker pauses.
 * ``partial``: provisional text; only the newest per speaker is kept, so when
   the machine falls behind it skips partials, never audio.  Never while a
-  final is being recognised (the final gets both cores), and only on a worker
-  that takes partials.
+  final is being recognised (the final gets both cores), only on a worker
+  that takes partials, and not before the speaker's duty cap allows
+  (``hold_partials``: on a loaded machine passes take longer, so partials thin out).
 * ``settle``: a live line recognised again in context; the least urgent, only
   when nothing above is under way or waiting, one line per speaker at a time,
-  in spoken order.
+  in spoken order.  A line whose first text stands (``mark_sure``) needs no
+  pass, so its settle goes at once, busy or not.
 
 The transcriber holds its condition variable around every call here; this class
-only decides, so it can be tested on its own.
-
-NOT WIRED IN YET: this is the rule as it stood before the ``cpu`` branch's
-merge (2026-12-01), which added a duty cap on partials and settles that need no
-pass to ``Transcriber._next_job``; the merge kept that Transcriber as it is, so
-this class is tested but unused until those two rules are ported into it.
+only decides, and takes the time as an argument, so it can be tested on its own.
 """
 
 from __future__ import annotations
@@ -55,6 +52,8 @@ class RecognitionQueue:
         self.working: set[Key] = set()  # segments whose final or early final is being recognised
         self.speakers_in_final: set[Speaker] = set()
         self.speakers_settling: set[Speaker] = set()
+        self.partial_not_before: dict[Speaker, float] = {}  # monotonic time: the partials' duty cap
+        self.sure: set[Key] = set()  # lines whose first text stands: their settle needs no pass
         self.busy = 0  # jobs under way
 
     def submit(self, request: SegmentAudio) -> None:
@@ -73,8 +72,8 @@ class RecognitionQueue:
         else:
             self.partials[request.speaker] = request
 
-    def next_job(self, takes_partials: bool) -> SegmentAudio | None:
-        """Take the most urgent job that may start now, or None."""
+    def next_job(self, takes_partials: bool, now: float = 0.0) -> SegmentAudio | None:
+        """Take the most urgent job that may start at monotonic time ``now``, or None."""
         for request in self.finals:
             key = (request.speaker, request.segment)
             # Wait for an early final of the same segment already under way (its text
@@ -89,17 +88,44 @@ class RecognitionQueue:
         # both cores, and it is what the agent is waiting for.
         if takes_partials and not self.working:
             for speaker in list(self.partials):
-                request = self.partials.pop(speaker)
-                if (request.speaker, request.segment) not in self.closed:
-                    return request
+                request = self.partials[speaker]
+                if (request.speaker, request.segment) in self.closed:
+                    del self.partials[speaker]
+                elif now >= self.partial_not_before.get(speaker, 0.0):
+                    return self.partials.pop(speaker)
         # Settling is the least urgent work: never while a final is under way or
         # provisional text is waiting, one line per speaker at a time, in spoken order.
-        if not self.working and not self.partials:
-            for request in self.settles:
-                if request.speaker not in self.speakers_settling:
-                    self.settles.remove(request)
-                    return request
+        idle = not self.working and not self.partials
+        seen: set[Speaker] = set()
+        for request in self.settles:
+            first_of_speaker = request.speaker not in seen and request.speaker not in self.speakers_settling
+            seen.add(request.speaker)
+            if first_of_speaker and (idle or (request.speaker, request.segment) in self.sure):
+                self.settles.remove(request)
+                return request
         return None
+
+    def partial_wait(self, takes_partials: bool, now: float) -> float | None:
+        """Seconds until a waiting partial may start (its speaker's duty cap); None when none waits."""
+        if not takes_partials or not self.partials or self.working:
+            return None
+        due = min(self.partial_not_before.get(speaker, 0.0) for speaker in self.partials)
+        return max(0.005, due - now)
+
+    def hold_partials(self, speaker: Speaker, until: float) -> None:
+        """The speaker's next partial may not start before monotonic time ``until`` (the duty cap)."""
+        self.partial_not_before[speaker] = until
+
+    def mark_sure(self, key: Key) -> None:
+        """The line's first text stands: its settle is handed over without a pass."""
+        self.sure.add(key)
+
+    def take_sure(self, key: Key) -> bool:
+        """Whether the line was marked sure (and forget it)."""
+        if key in self.sure:
+            self.sure.discard(key)
+            return True
+        return False
 
     def begin(self, job: SegmentAudio) -> None:
         """A worker took ``job``."""

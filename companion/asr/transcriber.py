@@ -26,7 +26,7 @@ import dataclasses
 import logging
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,6 +35,7 @@ import numpy as np
 from companion.asr.context import SpeakerContext, strip_prefix
 from companion.asr.effort import Effort
 from companion.asr.model import ModelSettings
+from companion.asr.schedule import JobKind, Key, RecognitionQueue
 from companion.asr.segmenter import SegmentAudio
 from companion.events import Speaker, Word
 
@@ -44,8 +45,6 @@ log = logging.getLogger(__name__)
 # is taken for noise the VAD let through rather than words.
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
-
-Key = tuple[Speaker, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,22 +85,12 @@ class Transcriber:
         self._on_result = on_result
         self._word_timestamps = word_timestamps
         self._cond = threading.Condition()
-        self._finals: deque[SegmentAudio] = deque()
-        self._prefinals: dict[Key, SegmentAudio] = {}
-        self._partials: dict[Speaker, SegmentAudio] = {}
+        self._queue = RecognitionQueue()  # what runs next; only touched under self._cond
         self._cache: dict[Key, Recognised] = {}  # early finals' results
-        self._closed: set[Key] = set()
-        self._working: set[Key] = set()  # segments whose final or early final is being recognised
-        self._speakers_in_final: set[Speaker] = set()
         self._context_s = context_s
         self._settle_later = settle_later
         self._contexts: dict[Speaker, SpeakerContext] = {}
-        self._settles: deque[SegmentAudio] = deque()
-        self._speakers_settling: set[Speaker] = set()
         self._first_pass: dict[Key, Recognised] = {}
-        self._sure: set[Key] = set()  # lines whose first text stands: their settle needs no pass
-        self._partial_not_before: dict[Speaker, float] = {}  # monotonic time; the partials' duty cap
-        self._busy = 0
         # Finals are released in the order their segments ended (the order they were
         # submitted), so a short reply recognised quickly never overtakes the long
         # line before it: the coach reads the call in the order it was spoken.
@@ -121,31 +110,17 @@ class Transcriber:
             thread.start()
 
     def submit(self, request: SegmentAudio) -> None:
-        key = (request.speaker, request.segment)
         with self._cond:
-            if request.kind == "final":
+            if request.kind == JobKind.FINAL:
                 self._final_seq[id(request)] = self._submitted
                 self._submitted += 1
-                self._finals.append(request)
-                self._closed.add(key)
-                self._prefinals.pop(key, None)
-                current = self._partials.get(request.speaker)
-                if current is not None and current.segment == request.segment:
-                    del self._partials[request.speaker]
-            elif request.kind == "prefinal":
-                self._prefinals[key] = request
-            elif request.kind == "settle":
-                self._settles.append(request)
-            else:
-                self._partials[request.speaker] = request
+            self._queue.submit(request)
             self._cond.notify_all()
 
     def drain(self) -> None:
         """Block until every final and settle request submitted so far has been recognised."""
         with self._cond:
-            self._cond.wait_for(
-                lambda: (not self._finals and not self._settles and not self._busy) or self._error is not None
-            )
+            self._cond.wait_for(lambda: self._queue.drained() or self._error is not None)
         if self._error is not None:
             raise self._error
 
@@ -156,89 +131,31 @@ class Transcriber:
         for thread in self._threads:
             thread.join()
 
-    def _next_job(self, takes_partials: bool) -> SegmentAudio | None:
-        for request in self._finals:
-            key = (request.speaker, request.segment)
-            # Wait for an early final of the same segment already under way (its text
-            # is the answer), and keep each speaker's lines in the order they were said.
-            if key not in self._working and request.speaker not in self._speakers_in_final:
-                self._finals.remove(request)
-                return request
-        for key in list(self._prefinals):
-            if key not in self._working:
-                return self._prefinals.pop(key)
-        # While a final is being recognised, provisional text waits: the final gets
-        # both cores, and it is what the agent is waiting for.
-        if takes_partials and not self._working:
-            now = time.monotonic()
-            for speaker in list(self._partials):
-                request = self._partials[speaker]
-                if (request.speaker, request.segment) in self._closed:
-                    del self._partials[speaker]
-                elif now >= self._partial_not_before.get(speaker, 0.0):
-                    return self._partials.pop(speaker)
-        # Settling is the least urgent work: never while a final is under way or
-        # provisional text is waiting, one line per speaker at a time, in spoken order.
-        # A line whose first text stands needs no pass and is settled at once.
-        idle = not self._working and not self._partials
-        seen: set[Speaker] = set()
-        for request in self._settles:
-            if request.speaker in seen or request.speaker in self._speakers_settling:
-                seen.add(request.speaker)
-                continue
-            seen.add(request.speaker)
-            if idle or (request.speaker, request.segment) in self._sure:
-                self._settles.remove(request)
-                return request
-        return None
-
-    def _partial_wait(self, takes_partials: bool) -> float | None:
-        """Seconds until a waiting partial may start (its speaker's duty cap), None when none waits."""
-        if not takes_partials or not self._partials or self._working:
-            return None
-        now = time.monotonic()
-        due = min(self._partial_not_before.get(speaker, 0.0) for speaker in self._partials)
-        return max(0.005, due - now)
-
     def _run(self, takes_partials: bool) -> None:
+        queue = self._queue
         while True:
             with self._cond:
                 while True:
-                    if self._stopping and not self._finals and not self._settles:
+                    if self._stopping and not queue.must_finish():
                         return
-                    job = self._next_job(takes_partials)
+                    job = queue.next_job(takes_partials, time.monotonic())
                     if job is not None:
                         break
                     # A timed wait only while a partial waits out its duty cap; otherwise
                     # the worker sleeps until a request comes (no polling).
-                    self._cond.wait(self._partial_wait(takes_partials))
-                key = (job.speaker, job.segment)
-                self._busy += 1
-                if job.kind in ("final", "prefinal"):
-                    self._working.add(key)
-                if job.kind == "final":
-                    self._speakers_in_final.add(job.speaker)
-                if job.kind == "settle":
-                    self._speakers_settling.add(job.speaker)
+                    self._cond.wait(queue.partial_wait(takes_partials, time.monotonic()))
+                queue.begin(job)
             try:
                 self._do(job)
             except BaseException as exc:  # surfaced to the pipeline by drain()
                 log.exception("recognition failed")
                 with self._cond:
                     self._error = exc
-                    self._busy -= 1
+                    queue.end(job)
                     self._cond.notify_all()
                 return
-            finally:
-                with self._cond:
-                    if job.kind in ("final", "prefinal"):
-                        self._working.discard(key)
-                    if job.kind == "final":
-                        self._speakers_in_final.discard(job.speaker)
-                    if job.kind == "settle":
-                        self._speakers_settling.discard(job.speaker)
             with self._cond:
-                self._busy -= 1
+                queue.end(job)
                 self._cond.notify_all()
 
     def _do(self, job: SegmentAudio) -> None:
@@ -263,7 +180,7 @@ class Transcriber:
         elif job.kind == "prefinal":
             with self._cond:
                 self._cache[key] = result
-                closed = key in self._closed
+                closed = key in self._queue.closed
             if not closed and result.text:
                 # The speaker only paused: the early final's text is the freshest provisional
                 # text there is, so it is shown as the line's partial (one pass, two uses).
@@ -277,7 +194,7 @@ class Transcriber:
         took = time.monotonic() - started
         duty = max(0.05, self.effort.partial_duty)
         with self._cond:
-            self._partial_not_before[speaker] = started + took / duty
+            self._queue.hold_partials(speaker, started + took / duty)
 
     def _in_context(self, job: SegmentAudio) -> Recognised:
         """Recognise a line after the speaker's preceding lines, then remember it as their context."""
@@ -285,8 +202,7 @@ class Transcriber:
         context = self._contexts.setdefault(job.speaker, SpeakerContext(self._context_s))
         with self._cond:
             first = self._first_pass.pop(key, None)
-            sure = key in self._sure
-            self._sure.discard(key)
+            sure = self._queue.take_sure(key)
         if sure and first is not None:
             context.add(job.audio, first.text)  # its first text stands (the effort's doubt rule)
             return dataclasses.replace(first, request=job)
@@ -335,8 +251,8 @@ class Transcriber:
         with self._cond:
             self._first_pass[key] = final
             if not self.effort.doubtful(final.text, final.logprob):
-                self._sure.add(key)
-            self._settles.append(dataclasses.replace(job, kind="settle"))
+                self._queue.mark_sure(key)
+            self._queue.submit(dataclasses.replace(job, kind=JobKind.SETTLE))
             self._cond.notify_all()
 
     def recognise(self, job: SegmentAudio, audio: np.ndarray, t0: float, prefix: str | None = None) -> Recognised:

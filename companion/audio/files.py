@@ -35,17 +35,66 @@ def channel_map(agent: str | None, n_channels: int) -> tuple[tuple[Speaker, str]
     return (("agent", agent), ("customer", customer))
 
 
+def parse_channel_pick(text: str) -> tuple[int, int]:
+    """``"A,C"`` (1-based: the agent's channel, the customer's) as a pair of numbers."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2 or not all(p.isdigit() and int(p) >= 1 for p in parts):
+        raise InputError(f"--channels takes two channel numbers from 1, agent first: '1,3', not '{text}'")
+    agent, customer = int(parts[0]), int(parts[1])
+    if agent == customer:
+        raise InputError(f"--channels {text}: the agent and the customer need different channels")
+    return agent, customer
+
+
+def picked_channel_map(
+    path: Path, agent: str | None, picks: tuple[int, int] | None, n_channels: int
+) -> tuple[tuple[tuple[Speaker, str], ...], tuple[int, ...], str | None]:
+    """(speakers and channel names, the file's channel index of each, a note saying what was chosen)."""
+    if picks is None:
+        channels = channel_map(agent, n_channels)
+        indices = tuple(1 if name == "right" else 0 for _s, name in channels)
+        note = None
+        if n_channels > 2:
+            a, c = (i + 1 for i in indices)
+            note = (
+                f"{path} has {n_channels} channels; using channel {a} as the agent and {c} as the customer "
+                "(choose others with --channels A,C)"
+            )
+        return channels, indices, note
+    if agent is not None:
+        raise InputError("give --agent or --channels, not both")
+    if n_channels == 1:
+        raise InputError(f"{path} has one channel; --channels needs a file with two or more")
+    outside = [p for p in picks if p > n_channels]
+    if outside:
+        raise InputError(f"{path} has {n_channels} channels; there is no channel {outside[0]}")
+    names = (("agent", f"channel {picks[0]}"), ("customer", f"channel {picks[1]}"))
+    if n_channels == 2:  # the usual names, so a stereo file picked either way reads as one with --agent
+        names = channel_map("left" if picks[0] == 1 else "right", 2)
+    return names, (picks[0] - 1, picks[1] - 1), None
+
+
 class FileSource:
-    """Plays a recorded call into the pipeline, at real-time pace or as fast as decoding goes."""
+    """Plays a recorded call into the pipeline, at real-time pace or as fast as decoding goes.
+
+    ``channels`` picks two channels of a multichannel file (1-based: agent, customer);
+    without it a file of more than two channels uses its first two and says so in ``note``.
+    """
 
     carries_audio = True
 
-    def __init__(self, path: str | Path, agent: str | None = None, realtime: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        agent: str | None = None,
+        realtime: bool = False,
+        channels: tuple[int, int] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.realtime = realtime
         self.description = str(self.path)
         self._n_channels, self.declared_duration = _probe(self.path)
-        self._channels = channel_map(agent, self._n_channels)
+        self._channels, self._indices, self.note = picked_channel_map(self.path, agent, channels, self._n_channels)
         self.decoded_duration = 0.0
 
     @property
@@ -79,21 +128,16 @@ class FileSource:
             )
 
     def _select(self, columns: np.ndarray) -> list[np.ndarray]:
-        rows = []
-        for _speaker, name in self._channels:
-            index = 0 if name in ("left", "mono") else 1
-            rows.append(np.ascontiguousarray(columns[index], dtype=np.float32))
-        return rows
+        return [np.ascontiguousarray(columns[index], dtype=np.float32) for index in self._indices]
 
     def _decode_blocks(self) -> Iterator[np.ndarray]:
         """Yield (channels, BLOCK_SAMPLES) float32 arrays at 16 kHz, the last one shorter."""
-        layout = "mono" if self._n_channels == 1 else "stereo"
-        resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
         pending: list[np.ndarray] = []
         pending_len = 0
         try:
             with av.open(str(self.path), metadata_errors="ignore") as container:
                 stream = container.streams.audio[0]
+                resampler = av.AudioResampler(format="fltp", layout=self._layout(stream), rate=SAMPLE_RATE)
                 for frame in container.decode(stream):
                     for out in resampler.resample(frame):
                         pending.append(out.to_ndarray())
@@ -115,6 +159,12 @@ class FileSource:
             joined = np.concatenate(pending, axis=1)
             for i in range(0, pending_len, BLOCK_SAMPLES):
                 yield joined[:, i : i + BLOCK_SAMPLES]
+
+    def _layout(self, stream: av.audio.stream.AudioStream) -> object:
+        """Mono and stereo as they are; more channels kept apart (the file's own layout), never mixed down."""
+        if self._n_channels <= 2:
+            return "mono" if self._n_channels == 1 else "stereo"
+        return stream.codec_context.layout
 
 
 def _probe(path: Path) -> tuple[int, float | None]:
@@ -138,14 +188,12 @@ def _probe(path: Path) -> tuple[int, float | None]:
                 declared = container.duration / 1_000_000
     except av.FFmpegError as exc:
         raise InputError(f"{path}: not an audio file this app can read ({exc.strerror or exc})") from exc
-    if channels > 2:
-        log.info("%s has %d channels; using the first two", path, channels)
     # FFmpeg sizes a WAV by the bytes present, so a cut-off WAV looks whole to it;
     # the RIFF header still says how much audio was meant to be there.
     header = _wav_header_duration(path)
     if header is not None:
         declared = header
-    return min(channels, 2), declared
+    return channels, declared
 
 
 def _wav_header_duration(path: Path) -> float | None:

@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from companion import exit_codes
+from companion.audio.files import parse_channel_pick
+from companion.commands.channels import add_channels_option
 from companion.commands.effort import add_effort_option, effort_from
+from companion.commands.playbook_choice import chosen_playbook
 from companion.commands.store_location import add_store_option, open_store
 from companion.errors import CompanionError
 
@@ -23,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="left|right",
         help="the channel that carries the agent (stereo files; default left)",
     )
-    p.add_argument("--realtime", action="store_true", help="feed the file at real-time pace")
+    add_channels_option(p)
+    p.add_argument("--realtime", action="store_true", help="feed the file at real-time pace (also with --store)")
     p.add_argument("--json", dest="json_out", metavar="OUT", help="write the analysis here, not stdout")
     p.add_argument("--model", default="bundled", help="speech model: bundled, a folder, or a model name")
     add_effort_option(p)
@@ -31,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--playbook",
         default=None,
         metavar="FILE",
-        help="your team's playbook (YAML); a malformed one is reported and the default used",
+        help="your team's playbook (YAML); one that is missing or malformed is an error (exit 2)",
     )
     p.add_argument("--text", action="store_true", help="print a readable transcript instead of JSON")
     p.add_argument("--store", action="store_true", help="also keep the call as a session in the store")
@@ -40,19 +44,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from companion.analysis.playbook import load_playbook_or_default
     from companion.call_analysis import analyze_file
-    from companion.errors import PlaybookError
 
-    try:
-        playbook, problem = load_playbook_or_default(Path(args.playbook) if args.playbook else None)
-    except PlaybookError as exc:  # even the default is unusable: transcribe without coaching
-        playbook, problem = None, None
-        print(f"call-companion: {exc}; analysing without a playbook", file=sys.stderr)
-    if problem is not None:
-        print(f"call-companion: {problem}; using the default playbook", file=sys.stderr)
+    channels = parse_channel_pick(args.channels) if args.channels else None
+    playbook = chosen_playbook(args.playbook, "analysing")
     if args.store:
-        report, error = _analyze_into_store(args, playbook)
+        report, error = _analyze_into_store(args, playbook, channels)
     else:
         report, error = analyze_file(
             Path(args.file),
@@ -61,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
             model=args.model,
             playbook=playbook,
             effort=effort_from(args),
+            channels=channels,
         )
     for warning in report.get("warnings", []):
         print(f"call-companion: {warning}", file=sys.stderr)
@@ -83,7 +81,9 @@ def _text_line(u: dict) -> str:
     return f"[{span}] {u['speaker']:>8}: {u['text']}"
 
 
-def _analyze_into_store(args: argparse.Namespace, playbook: Any) -> tuple[dict[str, Any], CompanionError | None]:
+def _analyze_into_store(
+    args: argparse.Namespace, playbook: Any, channels: tuple[int, int] | None
+) -> tuple[dict[str, Any], CompanionError | None]:
     from companion.analysis.coach import coach_for
     from companion.call_analysis import record_file
     from companion.store.recorder import RecorderSettings
@@ -92,7 +92,14 @@ def _analyze_into_store(args: argparse.Namespace, playbook: Any) -> tuple[dict[s
     coach = coach_for(playbook) if playbook is not None else None
     with open_store(args) as store:
         session_id, report, error = record_file(
-            path, store, args.agent, args.model, RecorderSettings(title=path.stem), coach=coach
+            path,
+            store,
+            args.agent,
+            args.model,
+            RecorderSettings(title=path.stem),
+            coach=coach,
+            realtime=args.realtime,
+            channels=channels,
         )
     print(f"call-companion: stored as session {session_id}", file=sys.stderr)
     return report, error

@@ -55,6 +55,7 @@ def run_listen(args: argparse.Namespace) -> int:
     from companion.analysis.report import build_report
     from companion.asr.model import ModelSettings, load_model
     from companion.audio.capture import LiveSource
+    from companion.jobs import JobsManager
     from companion.pipeline import CallPipeline, EngineSettings
 
     settings = EngineSettings(model=ModelSettings(name=args.model), effort=effort_from(args))
@@ -72,8 +73,9 @@ def run_listen(args: argparse.Namespace) -> int:
             print(f"call-companion: {event.message}", file=sys.stderr, flush=True)
 
     pipeline = CallPipeline(source, settings, listeners=[show])
-    signal.signal(signal.SIGTERM, lambda *_: pipeline.stop())
-    pipeline.start()
+    jobs = JobsManager()  # as in the window: one owner of the background work, one wait at the end
+    signal.signal(signal.SIGTERM, lambda *_: jobs.cancel_all())
+    pipeline.start(jobs)
     if args.ready_file:
         started.wait(10)
         Path(args.ready_file).write_text("ready")
@@ -84,8 +86,8 @@ def run_listen(args: argparse.Namespace) -> int:
         while not pipeline.wait(0.5):
             pass
     except KeyboardInterrupt:
-        pipeline.stop()
-        pipeline.wait()
+        pass
+    jobs.shutdown()  # cancels what still runs (the call stops; what was heard is still transcribed)
     if args.json_out:
         report = build_report(pipeline.events, wall_s=pipeline.wall_s, source=source.description)
         Path(args.json_out).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

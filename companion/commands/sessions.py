@@ -6,7 +6,7 @@ import argparse
 import json
 
 from companion.commands.store_location import add_store_option, open_store, store_exists
-from companion.store.export import clock
+from companion.store.lengths import length_text
 from companion.store.recorder import default_spool_dir
 from companion.store.records import SessionSummary
 from companion.store.recovery import recover
@@ -73,7 +73,7 @@ def run_list(args: argparse.Namespace) -> int:
     for s in rows:
         started = s.started_at.replace("T", " ")[:19]
         print(
-            f"{s.id:>5}  {started:<19}  {clock(s.duration):>8}  {s.agent[:12]:<12}  "
+            f"{s.id:>5}  {started:<19}  {length_text(s.duration):>8}  {s.agent[:12]:<12}  "
             f"{_mood(s.sentiment_start)} → {_mood(s.sentiment_end)}  "
             f"{s.steps_missed:>6}  {s.alerts:>6}  {s.state}"
         )

@@ -22,7 +22,7 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
 
 def store_dir(args: argparse.Namespace) -> Path:
     if args.store_dir:
-        return args.store_dir
+        return Path(args.store_dir).expanduser().absolute()
     folder = default_store_dir()
     adopt_default_stores(folder)  # sessions an older window kept in its own folder
     return folder

@@ -21,6 +21,7 @@ from pathlib import Path
 from companion.errors import StoreError
 from companion.events import Event
 from companion.store import event_codec
+from companion.store.private_files import is_private, private_dir, private_file, tighten_tree
 from companion.store.records import Note, SearchHit, SessionInfo, SessionSummary
 from companion.store.rows import (
     UTTERANCE_BITS,
@@ -70,11 +71,14 @@ class SessionStore:
     """
 
     def __init__(self, root: Path | str, readonly: bool = False, busy_timeout_s: float = 2.0) -> None:
-        self.root = Path(root)
+        # Absolute from the start: SQLite's read-only URI needs it, and a store must not move with the cwd.
+        self.root = Path(root).expanduser().absolute()
         self.path = self.root / DB_NAME
         self.audio_dir = self.root / AUDIO_DIR
         self.readonly = readonly
         self._lock = threading.RLock()
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(f"the session store {self.root} is a file, not a folder; give the store a folder")
         try:
             if readonly:
                 if not self.path.exists():
@@ -87,8 +91,13 @@ class SessionStore:
                     check_same_thread=False,
                 )
             else:
-                self.root.mkdir(parents=True, exist_ok=True)
-                self.audio_dir.mkdir(exist_ok=True)
+                opened_up = self.root.is_dir() and not is_private(self.root)
+                private_dir(self.root)
+                private_dir(self.audio_dir)
+                if opened_up:  # made by a version that left it readable to every account
+                    tighten_tree(self.root)
+                # SQLite gives the -wal and -shm files the database file's mode, so this one covers all three.
+                private_file(self.path)
                 self._conn = sqlite3.connect(
                     self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
                 )

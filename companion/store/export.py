@@ -17,6 +17,7 @@ from typing import Any
 from companion.analysis.report import build_report
 from companion.analysis.scorecard import Scorecard, build_scorecard
 from companion.errors import StoreError
+from companion.store.lengths import length_text
 from companion.store.session_data import StoredSession
 
 FORMATS = ("txt", "srt", "vtt", "json", "html", "pdf")
@@ -75,36 +76,70 @@ def _stamp(t: float, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
+def one_line(text: str) -> str:
+    """What was said as one line: newlines and other breaks folded to spaces.
+
+    A cue or transcript line that spans lines could forge the lines after it:
+    a blank line ends an SRT/VTT cue early, and a number or a timing on a line
+    of its own starts a new one.
+    """
+    return " ".join(text.split())
+
+
+def cue_text(text: str) -> str:
+    """One line safe as the text of an SRT or VTT cue: no timing arrow, no markup a player would obey.
+
+    Players read ``<b>``, ``<font>`` (SRT) and ``<v>``, ``<c>`` (VTT) in cue text,
+    and some web players put cue text into the page as HTML; angle brackets are
+    shown as look-alikes (SRT has no escape) or escaped (VTT), never obeyed.
+    """
+    return one_line(text).replace("-->", "→")
+
+
+def srt_text(text: str) -> str:
+    return cue_text(text).replace("<", "‹").replace(">", "›")
+
+
+def vtt_text(text: str) -> str:
+    return html.escape(cue_text(text), quote=False)
+
+
+def _who(speaker: str) -> str:
+    return SPEAKER_NAMES.get(speaker, one_line(speaker) or "Speaker")
+
+
 def to_txt(session: StoredSession) -> str:
     s = session.summary
     lines = [
         f"Call of {s.started_at}" + (f" - agent {s.agent}" if s.agent else ""),
-        f"Duration {clock(s.duration)}" + (f" ({s.note})" if s.note else ""),
+        f"Duration {length_text(s.duration)}" + (f" ({s.note})" if s.note else ""),
         "",
     ]
     for u in session.utterances:
-        lines.append(f"[{clock(u.start)}] {SPEAKER_NAMES.get(u.speaker, u.speaker)}: {u.text}")
+        lines.append(f"[{clock(u.start)}] {_who(u.speaker)}: {one_line(u.text)}")
     if session.notes:
         lines += ["", "Notes:"]
         for n in session.notes:
-            lines.append(f"[{clock(n.t)}] {n.author} ({n.kind}): {n.text}")
+            # A note may have paragraphs; indented, they cannot pass for lines of the transcript.
+            text = "\n    ".join(n.text.splitlines())
+            lines.append(f"[{clock(n.t)}] {one_line(n.author)} ({one_line(n.kind)}): {text}")
     return "\n".join(lines) + "\n"
 
 
 def to_srt(session: StoredSession) -> str:
     cues = []
     for i, u in enumerate(session.utterances, 1):
-        who = SPEAKER_NAMES.get(u.speaker, u.speaker)
-        cues.append(f"{i}\n{_stamp(u.start, ',')} --> {_stamp(u.end, ',')}\n{who}: {u.text}\n")
+        timing = f"{_stamp(u.start, ',')} --> {_stamp(u.end, ',')}"
+        cues.append(f"{i}\n{timing}\n{srt_text(_who(u.speaker))}: {srt_text(u.text)}\n")
     return "\n".join(cues)
 
 
 def to_vtt(session: StoredSession) -> str:
     cues = ["WEBVTT\n"]
     for u in session.utterances:
-        who = SPEAKER_NAMES.get(u.speaker, u.speaker)
-        text = u.text.replace("-->", "->")
-        cues.append(f"{_stamp(u.start, '.')} --> {_stamp(u.end, '.')}\n<v {who}>{html.escape(text, quote=False)}\n")
+        # The voice's name ends at '>' and may not hold markup either.
+        who = vtt_text(_who(u.speaker)).replace("&gt;", "›")
+        cues.append(f"{_stamp(u.start, '.')} --> {_stamp(u.end, '.')}\n<v {who}>{vtt_text(u.text)}\n")
     return "\n".join(cues)
 
 
@@ -153,7 +188,7 @@ def scorecard_html(session: StoredSession) -> str:
     ]
     ratio = "–" if card.talk_ratio is None else f"{card.talk_ratio * 100:.0f}% agent"
     figures = [
-        ("Duration", clock(card.duration)),
+        ("Duration", length_text(card.duration)),
         ("Time to first empathy", "never" if card.first_empathy_s is None else clock(card.first_empathy_s)),
         ("Customer sentiment start", _num(card.sentiment_start)),
         ("Customer sentiment lowest", _num(card.sentiment_min)),

@@ -29,6 +29,7 @@ from companion.events import CallEnded, CallStarted, Event, Level
 from companion.store import event_codec
 from companion.store.audio_file import AudioWriter
 from companion.store.db import SessionStore, new_uid
+from companion.store.private_files import private_dir, private_file
 from companion.store.records import SessionInfo
 from companion.store.redact import redact_event
 from companion.store.rows import now_iso
@@ -178,10 +179,10 @@ class SessionRecorder:
         audio_speakers = ["agent", "customer"] if {"agent", "customer"} <= set(speakers) else speakers[:1]
         for folder in (self._root / "audio", self.spool_dir):
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                private_dir(folder)
                 lock = SessionLock(folder / f"{self.uid}.lock")
                 lock.acquire()
-                self._audio = AudioWriter(folder / f"{self.uid}.ogg", audio_speakers)
+                self._audio = AudioWriter(private_file(folder / f"{self.uid}.ogg"), audio_speakers)
                 self._lock = lock
                 self.audio_path = self._audio.path
                 break
@@ -235,8 +236,8 @@ class SessionRecorder:
     def _spool_pending(self, ended: float | None = None) -> None:
         """Append what the store has not taken to the spool file (a header first, once)."""
         try:
-            self.spool_dir.mkdir(parents=True, exist_ok=True)
-            path = self.spool_dir / f"{self.uid}.jsonl"
+            private_dir(self.spool_dir)  # in the shared temp folder: other accounts must not read it
+            path = private_file(self.spool_dir / f"{self.uid}.jsonl")
             with open(path, "a", encoding="utf-8") as f:
                 if self._spool is None and self._info is not None:
                     info = {k: getattr(self._info, k) for k in SessionInfo.__slots__}  # type: ignore[attr-defined]

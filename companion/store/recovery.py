@@ -21,6 +21,7 @@ from companion.events import CallEnded
 from companion.store import event_codec
 from companion.store.audio_file import audio_seconds, repair
 from companion.store.db import SessionStore
+from companion.store.private_files import write_private_bytes
 from companion.store.records import SessionInfo
 from companion.store.rows import insert_events, insert_session
 from companion.store.session_lock import is_abandoned
@@ -150,7 +151,7 @@ def _import_spool_file(store: SessionStore, path: Path) -> RecoveredSession:
 
 def _copy(src: Path, dst: Path) -> None:
     tmp = dst.with_name(dst.name + ".part")
-    tmp.write_bytes(src.read_bytes())
+    write_private_bytes(tmp, src.read_bytes())
     os.replace(tmp, dst)
     src.unlink()
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from companion.errors import StoreError
 from companion.store.db import SessionStore
+from companion.store.private_files import private_dir, private_file
 from companion.store.records import SessionSummary
 
 OUTBOX_NAME = "team-outbox.db"
@@ -72,14 +73,15 @@ class Outbox:
     def __init__(self, root: Path) -> None:
         self.path = Path(root) / OUTBOX_NAME
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
+            private_file(self.path)  # in the store's folder, owner-only like the rest (SQLite copies it to -wal/-shm)
             self._conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
             # NORMAL: a mark lost to a power cut only means a session is offered again, and the
             # server, holding its checksum, writes nothing twice.
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(SCHEMA)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"the team outbox {self.path} cannot be opened: {exc}") from exc
 
     def close(self) -> None:

@@ -64,7 +64,9 @@ def run_window(options: WindowOptions) -> int:
     from companion.ui.sessions_entry import install_sessions
     from companion.ui.store_location import store_dir
 
-    window.sessions = install_sessions(window, options.store_dir or store_dir(settings))
+    window.sessions = install_sessions(
+        window, options.store_dir.expanduser().absolute() if options.store_dir else store_dir(settings)
+    )
     if options.compact is not None:
         window.compact_action.setChecked(options.compact)
     window.show()

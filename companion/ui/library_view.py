@@ -64,7 +64,10 @@ EXPORTS = (
     ("Session bundle, to share", "bundle"),
 )
 CHANNEL_MAPS = (("Agent on the left", "left"), ("Agent on the right", "right"))
-AUDIO_FILES = "Recordings (*.wav *.flac *.mp3 *.ogg *.opus *.m4a);;All files (*)"
+AUDIO_FILES = (
+    "Recordings and transcripts (*.wav *.flac *.mp3 *.ogg *.opus *.m4a *.txt);;"
+    "Transcripts ([mm:ss] Agent: ... lines) (*.txt);;All files (*)"
+)
 
 
 class LibraryView(QWidget):
@@ -250,7 +253,7 @@ class LibraryView(QWidget):
     # -- import -----------------------------------------------------------------------------
 
     def _choose_recording(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a call recording", "", AUDIO_FILES)
+        path, _ = QFileDialog.getOpenFileName(self, "Import a call recording or transcript", "", AUDIO_FILES)
         if path:
             self.import_recording(Path(path), self.channel_box.currentData())
 

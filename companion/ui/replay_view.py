@@ -12,6 +12,7 @@ seeks.  Notes are added at the player's position and kept in the store.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,15 +30,17 @@ from PySide6.QtWidgets import (
 )
 
 from companion.analysis.state import CallState, fold
+from companion.call_analysis import TRANSCRIPT_CHANNEL
 from companion.errors import CompanionError, StoreError
 from companion.store.db import SessionStore
 from companion.store.export import scorecard_html
+from companion.store.lengths import length_text
 from companion.store.session_data import StoredSession, load_session
 from companion.ui.call_panels import CallPanels, ShowsCallPanels
 from companion.ui.coaching import StepInfo
 from companion.ui.replay_moment import MomentIndex, current_utterance
 from companion.ui.replay_player import ReplayPlayer
-from companion.ui.session_table import clock, local_date
+from companion.ui.session_table import local_date
 from companion.ui.widgets.alerts import AlertStack
 from companion.ui.widgets.notes_panel import NotesPanel
 from companion.ui.widgets.replay_chart import ReplayChart
@@ -53,6 +56,21 @@ NOTES_WIDTH = 340
 
 NoteWriter = Callable[[float, str, str, str], StoredSession]
 """Keeps a note (at, kind, author, text) where the session lives and returns the session with it."""
+
+
+def is_transcript_session(channels: Sequence[tuple[str, str]]) -> bool:
+    """Kept from a text transcript (``analyze FILE.txt --store``, ``import FILE.txt``): lines, no sound."""
+    return bool(channels) and all(name == TRANSCRIPT_CHANNEL for _speaker, name in channels)
+
+
+def neighbour_line(starts: Sequence[float], t: float, forward: bool) -> float | None:
+    """The start of the line after the one at ``t`` (or before it); None at either end of the call."""
+    ordered = sorted(starts)
+    if forward:
+        return next((s for s in ordered if s > t + 1e-3), None)
+    # Back from inside a line goes to its start, from a line's start to the line before (as players do).
+    earlier = [s for s in ordered if s < t - 1e-3]
+    return earlier[-1] if earlier else (0.0 if t > 0 else None)
 
 
 def replay_steps(playbook_steps: Sequence[tuple[str, str]], catalogue: Sequence[StepInfo]) -> list[StepInfo]:
@@ -82,6 +100,7 @@ class ReplayView(ShowsCallPanels, QWidget):
         self.moments = MomentIndex(())
         self.position = 0.0
         self._starts: list[float] = []  # utterance starts, in the transcript's order
+        self.line_steps = False  # no audio: back and on go a line at a time
 
         self.player = ReplayPlayer(self)
         self.title = QLabel()
@@ -147,7 +166,7 @@ class ReplayView(ShowsCallPanels, QWidget):
         self.player.playing_changed.connect(self.transport.set_playing)
         self.player.error.connect(self.show_problem)
         self.transport.play_toggled.connect(self.player.toggle)
-        self.transport.skip_requested.connect(self.player.skip)
+        self.transport.skip_requested.connect(self.skip)
         self.transport.speed_changed.connect(self.player.set_rate)
         self.transport.seek_requested.connect(self.seek)
         for widget in (self.transcript, self.chart, self.timeline, self.notes):
@@ -156,8 +175,8 @@ class ReplayView(ShowsCallPanels, QWidget):
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in (
             ("Space", self.player.toggle),
-            ("Left", lambda: self.player.skip(-SKIP_S)),
-            ("Right", lambda: self.player.skip(SKIP_S)),
+            ("Left", lambda: self.skip(-SKIP_S)),
+            ("Right", lambda: self.skip(SKIP_S)),
             ("Escape", self.back_requested.emit),
         ):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -183,10 +202,11 @@ class ReplayView(ShowsCallPanels, QWidget):
         self.session, self.note_writer = session, note_writer
         s = session.summary
         self.banner.hide()
-        who = f" · agent {s.agent}" if s.agent else ""
+        e = html.escape  # a title, an agent or a note from an imported file is text, never markup
+        who = f" · agent {e(s.agent)}" if s.agent else ""
         self.title.setText(
-            f"<b>{s.title or 'Call'}</b> · {local_date(s.started_at)} · {clock(s.duration)}{who}"
-            + (f"<br><i>{s.note}</i>" if s.note else "")
+            f"<b>{e(s.title or 'Call')}</b> · {local_date(s.started_at)} · {length_text(s.duration)}{who}"
+            + (f"<br><i>{e(s.note)}</i>" if s.note else "")
         )
         self.moments = MomentIndex(session.events)
         self.panels.state = CallState()
@@ -201,8 +221,18 @@ class ReplayView(ShowsCallPanels, QWidget):
         self.transport.set_duration(s.duration)
         audio = s.audio if s.audio is not None and s.audio.exists() else None
         self.player.load(audio, s.duration)
-        if audio is None:
-            self.show_problem("This call has no stored audio: the replay runs silently on the transcript.")
+        self.line_steps = audio is None
+        self.transport.set_line_steps(self.line_steps)
+        if audio is None and is_transcript_session(s.channels):
+            self.show_problem(
+                "This call was kept from a transcript and has no audio: Play runs through its lines "
+                "at their times; ◀ Line and Line ▶ (or ← and →) go one line at a time."
+            )
+        elif audio is None:
+            self.show_problem(
+                "This call has no stored audio: the replay runs silently on the transcript; "
+                "← and → go one line at a time."
+            )
         self.show_moment(0.0)
         return True
 
@@ -215,6 +245,15 @@ class ReplayView(ShowsCallPanels, QWidget):
 
     def seek(self, t: float) -> None:
         self.player.seek(t)
+
+    def skip(self, dt: float) -> None:
+        """Five seconds back or on; without audio, the line before or the next line."""
+        if not self.line_steps:
+            self.player.skip(dt)
+            return
+        target = neighbour_line(self._starts, self.position, forward=dt > 0)
+        if target is not None:
+            self.player.seek(target)
 
     def show_moment(self, t: float) -> None:
         """Draw the call as it was at call time ``t``."""

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from companion.store.lengths import length_text
 from companion.store.records import SessionSummary
 
 COL_DATE, COL_DURATION, COL_AGENT, COL_TITLE, COL_SENTIMENT, COL_MISSED, COL_ALERTS = range(7)
@@ -20,12 +21,6 @@ HEADERS = ("Date", "Duration", "Agent", "Call", "Customer mood", "Steps missed",
 STATE_MARKS = {"recording": " (recording)", "recovered": " (recovered)"}
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def clock(seconds: float) -> str:
-    m, s = divmod(round(seconds), 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def local_date(iso: str) -> str:
@@ -88,7 +83,7 @@ class SessionTableModel(QAbstractTableModel):
         if col == COL_DATE:
             return local_date(s.started_at) + STATE_MARKS.get(s.state, "")
         if col == COL_DURATION:
-            return clock(s.duration)
+            return length_text(s.duration)
         if col == COL_AGENT:
             return s.agent or "–"
         if col == COL_TITLE:

@@ -54,7 +54,9 @@ class SessionsEntry(QObject):
         self.action = window._action("sessions", "Sessions", Shortcut.SESSIONS, self.open_sessions)
         window.toolbar.insertAction(window.settings_action, self.action)
         # The team store: a sync after each saved call (never while one runs), and its indicator.
-        self.team_sync = TeamSync(window.settings, self.store_dir, busy=lambda: window.in_call, parent=self)
+        self.team_sync = TeamSync(
+            window.settings, self.store_dir, busy=lambda: window.in_call, parent=self, jobs=window.jobs
+        )
         self.sync_indicator = SyncIndicator(self.team_sync)
         window.statusBar().addPermanentWidget(self.sync_indicator)
         self.keeper.session_saved.connect(lambda _id: self.team_sync.request())

@@ -156,7 +156,8 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         general = QWidget()
         general.setLayout(form)
-        self.team_page = TeamPage(settings)
+        self.jobs: JobsManager = getattr(parent, "jobs", None) or JobsManager()  # the window's one owner
+        self.team_page = TeamPage(settings, jobs=self.jobs)
         self.pages = QTabWidget()
         self.pages.addTab(general, "General")
         self.pages.addTab(self.team_page, "Team")
@@ -165,7 +166,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.pages)
         layout.addWidget(buttons)
 
-        self.probe = InputProbe(getattr(parent, "jobs", None) or JobsManager(), self)
+        self.probe = InputProbe(self.jobs, self)
         self.probe.level.connect(self._on_level_changed)
         self.probe.failed.connect(self.show_message)
         self._fill_devices()

@@ -6,26 +6,29 @@ system keyring when there is one, else to a file readable by the user alone.
 
 from __future__ import annotations
 
-import threading
-
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from companion.errors import CompanionError
+from companion.jobs import JobsManager
 from companion.team.connection import connect, describe, with_password, without_password
 from companion.ui.settings import Key, Settings
 from companion.ui.team_sync import passwords
 
 
 class ConnectionTest(QObject):
-    """Tries a URL in a worker thread (a server may take seconds to answer)."""
+    """Tries a URL as a background job (a server may take seconds to answer)."""
 
     done = Signal(bool, str)
 
-    def start(self, url: str) -> None:
-        threading.Thread(target=self._run, args=(url,), name="team-test", daemon=True).start()
+    def __init__(self, jobs: JobsManager, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.jobs = jobs
 
-    def _run(self, url: str) -> None:
+    def start(self, url: str) -> None:
+        self.jobs.start(_TestJob(self, url))
+
+    def try_url(self, url: str) -> None:
         try:
             with connect(url) as conn:
                 row = conn.execute("SELECT current_user, version FROM team.schema_version").fetchone()
@@ -34,8 +37,21 @@ class ConnectionTest(QObject):
             self.done.emit(False, str(exc))
 
 
+class _TestJob:
+    name = "team-test"
+
+    def __init__(self, test: ConnectionTest, url: str) -> None:
+        self.test, self.url = test, url
+
+    def run(self) -> None:
+        self.test.try_url(self.url)
+
+    def cancel(self) -> None:
+        pass  # a connection attempt is bounded by its connect timeout
+
+
 class TeamPage(QWidget):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, jobs: JobsManager | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.url = QLineEdit()
@@ -59,7 +75,7 @@ class TeamPage(QWidget):
         form.addRow("", self.result)
         form.addRow("Sync", self.sync)
         form.addRow("", self.store_note)
-        self.tester = ConnectionTest(self)
+        self.tester = ConnectionTest(jobs or JobsManager(), self)
         self.tester.done.connect(self._on_tested)
         self._load()
 

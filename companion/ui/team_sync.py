@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
 from companion.errors import CompanionError
+from companion.jobs import JobsManager
 from companion.store.db import SessionStore
 from companion.team.credentials import PasswordStore
 from companion.team.outbox import Outbox
@@ -48,12 +48,20 @@ class TeamSync(QObject):
     state_changed = Signal(str, bool)  # indicator text, is an error
     synced = Signal(object)  # the SyncReport
 
-    def __init__(self, settings: Settings, store_dir: Path, busy: Callable[[], bool], parent: QObject | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        store_dir: Path,
+        busy: Callable[[], bool],
+        parent: QObject | None = None,
+        jobs: JobsManager | None = None,
+    ):
         super().__init__(parent)
         self.settings = settings
         self.store_dir = Path(store_dir)
         self.busy = busy
-        self._thread: threading.Thread | None = None
+        self.jobs = jobs or JobsManager()  # the window's, so quitting waits for a sync under way
+        self._job: _SyncJob | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(RETRY_MS)
         self.timer.timeout.connect(self.request_due)
@@ -65,7 +73,7 @@ class TeamSync(QObject):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._job is not None and self.jobs.is_running(self._job)
 
     def request_due(self) -> bool:
         """A retry of what waits, each item when its backoff is over."""
@@ -84,11 +92,10 @@ class TeamSync(QObject):
             self.state_changed.emit(f"Team: ⚠ {exc}", True)
             return False
         self.state_changed.emit("Team: syncing…", False)
-        self._thread = threading.Thread(target=self._run, args=(url, honour_backoff), name="team-sync", daemon=True)
-        self._thread.start()
-        return True
+        self._job = _SyncJob(self, url, honour_backoff)
+        return self.jobs.start(self._job)
 
-    def _run(self, url: str, honour_backoff: bool) -> None:
+    def run_sync(self, url: str, honour_backoff: bool) -> None:
         try:
             with SessionStore(self.store_dir) as store, Outbox(self.store_dir) as outbox:
                 report = sync(store, outbox, url, honour_backoff=honour_backoff)
@@ -114,8 +121,24 @@ class TeamSync(QObject):
             self.state_changed.emit(text, error)
 
     def wait(self, timeout_s: float = 30.0) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout_s)
+        if self._job is not None:
+            self.jobs.wait(self._job, timeout_s)
+
+
+class _SyncJob:
+    """One sync, as a job of the window's JobsManager.  It cannot be cut short: each item is one
+    transaction bounded by the connection's timeouts, so quitting waits for it (nothing half-sent)."""
+
+    name = "team-sync"
+
+    def __init__(self, owner: TeamSync, url: str, honour_backoff: bool) -> None:
+        self.owner, self.url, self.honour_backoff = owner, url, honour_backoff
+
+    def run(self) -> None:
+        self.owner.run_sync(self.url, self.honour_backoff)
+
+    def cancel(self) -> None:
+        pass
 
 
 class SyncIndicator(QLabel):

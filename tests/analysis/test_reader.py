@@ -191,3 +191,54 @@ def test_a_coach_without_the_reader_emits_one_warning_event(playbook: Playbook) 
     out += coach.feed(Utterance(1, "customer", 1.0, 2.0, "Hi."))
     warnings = [e for e in out if isinstance(e, EngineError)]
     assert len(warnings) == 1 and not warnings[0].fatal
+
+
+def test_where_the_call_is_moves_belief_between_steps_only(reader: ActReader) -> None:
+    # Said after the customer confirmed the summary, a plan in the first person is the offer.
+    sentence = ["right then i'll get a new meter fitted and knock the estimate off your bill"]
+    context = "yes that's it exactly"
+    plain = reader.read(sentence, context)[0].probabilities
+    at_start = reader.read(sentence, context, phase="start")[0].probabilities
+    after_summary = reader.read(sentence, context, phase="affirm")[0].probabilities
+    assert after_summary["resolve"] > plain["resolve"] > at_start["resolve"]
+    steps = ("listen", "empathize", "assess", "affirm", "resolve", "agree", "thank")
+    for weighed in (at_start, after_summary):
+        assert sum(weighed[s] for s in steps) == pytest.approx(sum(plain[s] for s in steps))
+        for other in set(plain) - set(steps):  # "none" and the pitfalls keep their odds
+            assert weighed[other] == pytest.approx(plain[other])
+
+
+def test_the_step_prior_is_counted_from_labelled_calls_and_a_damaged_one_is_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from companion.analysis.labelled_calls import Turn
+    from companion.analysis.reader import acts as reader_acts
+    from companion.analysis.reader.step_prior import StepPrior
+
+    call = [
+        Turn("agent", "Hi, Dana at Pinecrest Gas.", ("greet",)),
+        Turn("customer", "My boiler's dead again."),
+        Turn("agent", "Oh no, not again. What's it doing?", ("empathize", "assess")),
+        Turn("customer", "Red light, no heat."),
+        Turn("agent", "So red light and no heat since this morning?", ("affirm",)),
+        Turn("customer", "Yes."),
+        Turn("agent", "I'll send an engineer at two.", ("resolve",)),
+    ]
+    prior = StepPrior.count([call])
+    assert prior.weights["start"]["assess"] > prior.weights["start"]["resolve"]
+    assert prior.weights["affirm"]["resolve"] > prior.weights["affirm"]["assess"]
+    path = tmp_path / "step_prior.json"
+    prior.save(path)
+    assert StepPrior.load(path) == prior
+
+    folder = tmp_path / "reader"
+    shutil.copytree(reader_dir(), folder)
+    (folder / "step_prior.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("CALL_COMPANION_READER_DIR", str(folder))
+    reader_acts._reader_for.cache_clear()
+    try:
+        damaged = load_reader(load_playbook(), cache_dir=tmp_path / "cache")
+        assert damaged.prior is None and "step prior" in caplog.text
+        assert damaged.read(["sorry to hear that"], phase="start")[0].best()[0] == "empathize"
+    finally:
+        reader_acts._reader_for.cache_clear()

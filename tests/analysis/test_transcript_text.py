@@ -90,14 +90,15 @@ def test_analyze_scores_a_transcript(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert report["moods"][0]["kind"] == "escalated"
 
 
-def test_a_bad_playbook_is_reported_and_the_default_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_playbook_named_on_the_command_line_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 13: a script with a bad --playbook must not be scored against the default and exit 0.
     team = write(tmp_path, "steps:\n  - id: listen\n    title: a: b\n", "team.yaml")
     out = tmp_path / "out.json"
     code = cli.main(["analyze", str(write(tmp_path, TRANSCRIPT)), "--playbook", str(team), "--json", str(out)])
-    assert code == 0
+    assert code == 2
     err = capsys.readouterr().err
-    assert f"{team}, line 3" in err and "using the default playbook" in err
-    assert json.loads(out.read_text())["utterances"][2]["steps"] == ["listen"]
+    assert f"{team}, line 3" in err and err.count("\n") == 1
+    assert not out.exists()
 
 
 def test_a_bad_transcript_line_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

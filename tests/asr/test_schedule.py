@@ -114,3 +114,34 @@ def test_drained_and_must_finish_count_finals_and_settles_not_partials() -> None
     assert job.kind == JobKind.SETTLE and not queue.must_finish() and not queue.drained()
     queue.end(job)
     assert queue.drained() and queue.busy == 0
+
+
+def test_a_speakers_partial_waits_out_its_duty_cap_and_holds_settling_back_meanwhile() -> None:
+    queue = RecognitionQueue()
+    queue.hold_partials("agent", until=10.0)
+    queue.submit(req("agent", 0, JobKind.PARTIAL))
+    queue.submit(req("customer", 1, JobKind.SETTLE))
+    assert queue.next_job(True, now=9.0) is None, "the partial waits, and settling waits behind it"
+    assert queue.partial_wait(True, now=9.0) == 1.0
+    assert queue.partial_wait(False, now=9.0) is None, "a worker that takes no partials sleeps until woken"
+    assert take_at(queue, now=10.0).kind == JobKind.PARTIAL
+    assert take_at(queue, now=10.0).kind == JobKind.SETTLE
+
+
+def test_a_sure_lines_settle_needs_no_pass_so_it_goes_even_while_a_final_is_under_way() -> None:
+    queue = RecognitionQueue()
+    queue.submit(req("customer", 2, JobKind.FINAL))
+    final = take(queue)
+    queue.submit(req("agent", 0, JobKind.SETTLE))
+    assert take(queue) is None, "a doubtful line's settle waits for the final"
+    queue.mark_sure(("agent", 0))
+    assert take(queue).kind == JobKind.SETTLE
+    assert queue.take_sure(("agent", 0)) and not queue.take_sure(("agent", 0))
+    queue.end(final)
+
+
+def take_at(queue: RecognitionQueue, now: float) -> SegmentAudio | None:
+    job = queue.next_job(True, now)
+    if job is not None:
+        queue.begin(job)
+    return job

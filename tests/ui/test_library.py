@@ -36,7 +36,8 @@ def test_the_library_lists_searches_and_filters(stored_call: StoredCall, qtbot: 
     assert view.model.rowCount() == 1
     assert _cell(view, 0, COL_AGENT) == "Dana"
     assert _cell(view, 0, COL_TITLE) == "Broadband outage"
-    assert _cell(view, 0, COL_DURATION) == f"0:{round(summary.duration):02d}"
+    assert 10 <= summary.duration < 60
+    assert _cell(view, 0, COL_DURATION) == f"{round(summary.duration)} s"  # under a minute: seconds (issue 13)
     assert _cell(view, 0, COL_SENTIMENT) == f"{summary.sentiment_start:+.2f} → {summary.sentiment_end:+.2f}"
     assert summary.sentiment_start < 0 and summary.sentiment_end > summary.sentiment_start  # upset, then better
     assert _cell(view, 0, COL_MISSED) == str(summary.steps_missed)

@@ -24,6 +24,7 @@ from companion.analysis.reader.classifier import LABELS, SoftmaxClassifier
 from companion.analysis.reader.corpus import digest, playbook_examples, read_corpus, with_variants
 from companion.analysis.reader.encoder import SentenceEncoder
 from companion.analysis.reader.features import WIDTH, features, form
+from companion.analysis.reader.step_prior import StepPrior
 from companion.analysis.reader.training import VectorTable, fit, texts_of
 from companion.errors import ReaderError
 
@@ -59,14 +60,16 @@ class SentenceReading:
 class ActReader:
     """Reads sentences, in the context of the customer's turn before them."""
 
-    def __init__(self, encoder: SentenceEncoder, classifier: SoftmaxClassifier) -> None:
+    def __init__(self, encoder: SentenceEncoder, classifier: SoftmaxClassifier, prior: StepPrior | None = None) -> None:
         self.encoder = encoder
         self.classifier = classifier
+        self.prior = prior
         self._context_text = ""
         self._context_vector: np.ndarray | None = None
         self._lock = threading.Lock()
 
-    def read(self, sentences: list[str], context: str = "") -> list[SentenceReading]:
+    def read(self, sentences: list[str], context: str = "", phase: str | None = None) -> list[SentenceReading]:
+        """``phase``: where the call is (``step_prior.PHASES``); the steps' odds are weighed by it."""
         if not sentences:
             return []
         with self._lock:
@@ -81,16 +84,29 @@ class ActReader:
         contexts = np.zeros_like(vectors) if ctx is None else np.repeat(ctx[None, :], len(sentences), axis=0)
         forms = np.stack([form(s, context) for s in sentences])
         probs = self.classifier.probabilities(features(vectors, contexts, forms))
-        return [
+        readings = [
             SentenceReading(text, {label: float(p) for label, p in zip(LABELS, row, strict=True)})
             for text, row in zip(sentences, probs, strict=True)
         ]
+        if phase is None or self.prior is None:
+            return readings
+        prior = self.prior
+        return [SentenceReading(r.text, prior.weigh(r.probabilities, phase)) for r in readings]
 
 
 @functools.lru_cache(maxsize=1)
 def shared_encoder() -> SentenceEncoder:
     """One encoder per process: loading it costs a few hundred ms and ~60 MB."""
     return SentenceEncoder()
+
+
+def _step_prior() -> StepPrior | None:
+    path = reader_dir() / "step_prior.json"
+    try:
+        return StepPrior.load(path)
+    except (OSError, ValueError, KeyError) as exc:  # the reader still reads; it only loses the call's phase
+        log.warning("the reader's step prior is missing or damaged (%s): %s", path, exc)
+        return None
 
 
 def _shipped() -> tuple[SoftmaxClassifier, dict[str, str]]:
@@ -106,12 +122,13 @@ def _shipped() -> tuple[SoftmaxClassifier, dict[str, str]]:
 def _reader_for(examples_digest: str, playbook: Playbook, cache_dir: Path) -> ActReader:
     encoder = shared_encoder()
     classifier, meta = _shipped()
+    prior = _step_prior()
     if meta.get("examples") == examples_digest:
-        return ActReader(encoder, classifier)
+        return ActReader(encoder, classifier, prior)
     cached = cache_dir / f"reader-{meta.get('corpus', 'x')}-{examples_digest}.npz"
     if cached.is_file():
         try:
-            return ActReader(encoder, SoftmaxClassifier.load(cached, WIDTH))
+            return ActReader(encoder, SoftmaxClassifier.load(cached, WIDTH), prior)
         except ReaderError:
             log.warning("retraining the sentence reader: the cached weights %s are damaged", cached)
     log.info("training the sentence reader with the playbook's own examples (once)")
@@ -123,7 +140,7 @@ def _reader_for(examples_digest: str, playbook: Playbook, cache_dir: Path) -> Ac
         classifier.save(cached)
     except OSError as exc:  # a read-only home only costs the next start the same seconds
         log.warning("could not keep the retrained reader in %s: %s", cached, exc)
-    return ActReader(encoder, classifier)
+    return ActReader(encoder, classifier, prior)
 
 
 def load_reader(playbook: Playbook, cache_dir: Path | None = None) -> ActReader:

@@ -1,6 +1,6 @@
 """Build the reader's shipped files from the corpus, and check how it generalises.
 
-    python -m companion.analysis.reader.build            # vectors.npz, weights.npz, weights.json
+    python -m companion.analysis.reader.build            # vectors.npz, weights.npz, weights.json, step_prior.json
     python -m companion.analysis.reader.build --check    # leave-one-industry-out figures, nothing written
 
 ``--check`` trains on all corpus files but one and scores the one left out, for
@@ -16,11 +16,13 @@ import sys
 
 import numpy as np
 
+from companion.analysis.labelled_calls import read_call
 from companion.analysis.playbook import load_playbook
 from companion.analysis.reader.acts import reader_dir, shared_encoder
 from companion.analysis.reader.classifier import LABELS
 from companion.analysis.reader.corpus import Sample, digest, playbook_examples, read_corpus, with_variants
 from companion.analysis.reader.mood import fit_mood, read_mood_corpus
+from companion.analysis.reader.step_prior import StepPrior
 from companion.analysis.reader.training import VectorTable, feature_rows, fit, texts_of
 
 
@@ -70,6 +72,8 @@ def main() -> int:
     table.save(folder / "vectors.npz", texts_of(everything))
     fit(everything, table).save(folder / "weights.npz")
     fit_mood(read_mood_corpus(folder / "mood"), shared_encoder()).save(folder / "mood.npz")
+    calls = [read_call(path)[1] for path in sorted((folder / "calls").glob("*.call"))]
+    StepPrior.count(calls).save(folder / "step_prior.json")
     meta = {"corpus": digest(with_variants(corpus)), "examples": digest(extra), "rows": len(everything)}
     (folder / "weights.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     print(f"reader trained on {len(everything)} rows ({len(corpus)} corpus sentences)")

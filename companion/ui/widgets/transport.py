@@ -49,6 +49,19 @@ class Transport(QWidget):
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.time)
 
+    def set_line_steps(self, lines: bool) -> None:
+        """Back and on go a line at a time (a call without audio) or five seconds (a recording)."""
+        if lines:
+            self.back_button.setText("◀ Line")
+            self.back_button.setToolTip("The line before (Left)")
+            self.on_button.setText("Line ▶")
+            self.on_button.setToolTip("The next line (Right)")
+        else:
+            self.back_button.setText("−5 s")
+            self.back_button.setToolTip("Five seconds back (Left)")
+            self.on_button.setText("+5 s")
+            self.on_button.setToolTip("Five seconds on (Right)")
+
     def set_duration(self, duration: float) -> None:
         self.duration = duration
         self.slider.setRange(0, round(duration * 1000))
