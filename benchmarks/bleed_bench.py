@@ -235,7 +235,7 @@ def main() -> None:
             args.json.write_text(json.dumps(figures, indent=1) + "\n")
         return
 
-    from companion.asr.bleed import SegmentRouter
+    from companion.asr.bleed_router import SegmentRouter
 
     timer = CheckTimer()
     SegmentRouter.add = timer.wrap(SegmentRouter.add)  # type: ignore[method-assign]

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from companion.asr.bleed import BleedJudge, SegmentRouter
+from companion.asr.bleed import BleedJudge
+from companion.asr.bleed_router import SegmentRouter
 from companion.asr.effort import Effort
 from companion.asr.model import ModelSettings, load_model
 from companion.asr.segmenter import SegmentAudio, Segmenter, SegmentStarted
