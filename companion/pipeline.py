@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from companion.asr.bleed import BleedJudge
+from companion.asr.bleed_router import SegmentRouter
 from companion.asr.effort import Effort
 from companion.asr.model import ModelSettings, load_model
 from companion.asr.segmenter import SegmentAudio, Segmenter, SegmentStarted
@@ -68,6 +70,9 @@ class EngineSettings:
     context_s: float = 20.0
     # The power setting: how many recognition passes a live call may spend (companion.asr.effort).
     effort: Effort = field(default_factory=Effort)
+    # Give each line once when one channel carries the other's voice (companion.asr.bleed).
+    # Off only to measure what it prevents (benchmarks/bleed_bench.py).
+    one_voice_per_line: bool = True
 
 
 class CallPipeline:
@@ -98,6 +103,7 @@ class CallPipeline:
         self._finalised: set[tuple[Speaker, int]] = set()
         self._unsettled: dict[tuple[Speaker, int], Utterance] = {}
         self._level_acc: dict[Speaker, list[float]] = {}
+        self._router: SegmentRouter | None = None  # set when an audio call with two channels runs
         self._audio_t = 0.0
         self._clock_anchor = (time.monotonic(), 0.0)
         self.transcriber: Transcriber | None = None  # set when the call runs; counts its recognition passes
@@ -187,6 +193,10 @@ class CallPipeline:
             )
             for speaker, _ in self.source.channels
         }
+        speakers = [speaker for speaker, _ in self.source.channels]
+        # Two channels may carry one voice (a leak, or dual mono): each line is given once.
+        if len(speakers) == 2 and settings.one_voice_per_line:
+            self._router = SegmentRouter(BleedJudge(speakers))
         transcriber = Transcriber(
             model,
             settings.model,
@@ -230,6 +240,8 @@ class CallPipeline:
             except Exception:  # a failing recorder must not stop the transcript
                 log.exception("audio listener %r failed", listener)
         self._track_level(block)
+        if self._router is not None:
+            self._router.add(block)
         for item in self._segmenters[block.speaker].feed(block.t0, block.samples):
             self._handle_segment(item, transcriber)
 
@@ -242,10 +254,24 @@ class CallPipeline:
             acc.clear()
 
     def _handle_segment(self, item: SegmentAudio | SegmentStarted, transcriber: Transcriber) -> None:
-        if isinstance(item, SegmentStarted):
-            self._emit(SpeechStarted(item.start, item.speaker, item.segment))
-        else:
-            transcriber.submit(item)
+        items: tuple[SegmentAudio | SegmentStarted, ...] = (item,)
+        if self._router is not None:
+            routed = self._router.route(item)
+            if routed.warning is not None:
+                self._emit(EngineError(self._audio_t, routed.warning, fatal=False))
+            items = routed.items
+            if not items and isinstance(item, SegmentAudio) and item.kind == "final":
+                # Someone else's line: a partial of it still in the recogniser's queue is dropped too.
+                self._finalised.add((item.speaker, item.segment))
+        for each in items:
+            if isinstance(each, SegmentStarted):
+                self._emit(SpeechStarted(each.start, each.speaker, each.segment))
+            else:
+                transcriber.submit(each)
+
+    def _speaker(self, request: SegmentAudio) -> Speaker:
+        """Who a segment's text is given to (``call`` for a dual-mono call's lines)."""
+        return self._router.label(request.speaker, request.segment) if self._router is not None else request.speaker
 
     def _now(self) -> float | None:
         return self.clock() if self.source.realtime else None
@@ -263,7 +289,7 @@ class CallPipeline:
             self._emit(
                 Partial(
                     now if now is not None else request.end,
-                    request.speaker,
+                    self._speaker(request),
                     request.segment,
                     request.start,
                     result.text,
@@ -279,7 +305,7 @@ class CallPipeline:
         first = self._first_partial.pop(key, None)
         utterance = Utterance(
             id=self._next_id,
-            speaker=request.speaker,
+            speaker=self._speaker(request),
             start=round(request.start, 3),
             end=round(request.end, 3),
             text=result.text,

@@ -1,7 +1,8 @@
 """A session's sound: both speakers in one Ogg Opus file, written as the call goes.
 
 Agent left and customer right (mono for a one-channel call), 16 kHz, about
-24 kbit/s: roughly 0.2 MB per call minute.  Ogg suits a recording that may be
+24 kbit/s: roughly 0.2 MB per call minute.  The two sides are two separate Opus
+streams in the file (not joint stereo), so neither leaks into the other.  Ogg suits a recording that may be
 cut off at any moment: it is a chain of self-checking pages, so a file whose
 writer was killed still plays up to its last whole page.  Sample ``n`` of the
 file is call time ``n / 16000``; gaps in the input are filled with silence so
@@ -28,6 +29,10 @@ BIT_RATE = 24_000
 FRAME = 320  # 20 ms at 16 kHz, a frame size Opus accepts
 # A speaker whose audio stops (device gone) must not hold back the other's: past this lag it is padded.
 MAX_LAG = 2 * SAMPLE_RATE
+# Mapping family 255: each channel its own Opus stream, none coupled.  The default (family 0)
+# codes stereo jointly, which leaked about -24 dB of one speaker into the other's channel
+# (benchmarks/store_leak.py), and a stored call analysed again would inherit that bleed.
+ENCODER_OPTIONS = {"mapping_family": "255"}
 # Pages of at most half a second, pushed to the file as soon as they are made.
 MUX_OPTIONS = {"page_duration": "500000", "flush_packets": "1"}
 
@@ -44,7 +49,8 @@ class AudioWriter:
             self._file: BinaryIO = open(path, "wb")  # noqa: SIM115 (closed in close())
             self._container = av.open(self._file, "w", format="ogg", options=MUX_OPTIONS)
             layout = "stereo" if len(self.speakers) == 2 else "mono"
-            self._stream = self._container.add_stream("libopus", rate=SAMPLE_RATE, layout=layout)
+            options = ENCODER_OPTIONS if layout == "stereo" else {}
+            self._stream = self._container.add_stream("libopus", rate=SAMPLE_RATE, layout=layout, options=options)
             self._stream.bit_rate = BIT_RATE
             self._layout = layout
         except (OSError, av.FFmpegError) as exc:
@@ -124,6 +130,20 @@ class AudioWriter:
             self._file.close()
 
 
+def write_pcm(path: Path, speakers: Sequence[str], pcm: np.ndarray) -> None:
+    """Encode a whole (channels, samples) array as a session's audio file.
+
+    The speakers' blocks go in turn, a second at a time: handed over one whole channel after
+    another, the writer would pad the channel still to come as a speaker that stopped (MAX_LAG)
+    and then drop it as late audio.
+    """
+    writer = AudioWriter(path, speakers)
+    for a in range(0, pcm.shape[1], SAMPLE_RATE):
+        for i, speaker in enumerate(writer.speakers):
+            writer.write(AudioBlock(speaker, a / SAMPLE_RATE, pcm[i, a : a + SAMPLE_RATE]))  # type: ignore[arg-type]
+    writer.close()
+
+
 def read_audio(path: Path) -> np.ndarray:
     """The file's audio as (channels, samples) float32 at 16 kHz; a cut-off file up to where it ends."""
     parts: list[np.ndarray] = []
@@ -157,9 +177,6 @@ def repair(path: Path, speakers: Sequence[str]) -> float:
     tmp = path.with_name(path.name + ".repair")
     if pcm.shape[0] != len(speakers):
         speakers = ("agent", "customer") if pcm.shape[0] == 2 else ("call",)
-    writer = AudioWriter(tmp, speakers)
-    for i, speaker in enumerate(writer.speakers):
-        writer.write(AudioBlock(speaker, 0.0, pcm[i]))  # type: ignore[arg-type]
-    writer.close()
+    write_pcm(tmp, speakers, pcm)
     os.replace(tmp, path)
     return pcm.shape[1] / SAMPLE_RATE

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from companion.analysis.scorecard import Scorecard, build_scorecard
 from companion.analysis.settled import settled_utterances
-from companion.audio.frames import SAMPLE_RATE, AudioBlock
+from companion.audio.frames import SAMPLE_RATE
 from companion.events import Event, Revision, Utterance
 from companion.store import event_codec
-from companion.store.audio_file import AudioWriter, read_audio
+from companion.store.audio_file import read_audio, write_pcm
 from companion.store.db import SessionStore
 from companion.store.records import SessionSummary
 from companion.store.redact import redact_event, redact_text
@@ -106,12 +106,7 @@ def _silenced_audio(path: Path, spans: list[tuple[str, float, float]]) -> bytes:
     os.close(fd)
     tmp = Path(name)
     try:
-        writer = AudioWriter(tmp, speakers)
-        # Block by block, both speakers in turn: the writer pads a speaker that falls far behind.
-        for a in range(0, pcm.shape[1], SAMPLE_RATE):
-            for i, speaker in enumerate(speakers):
-                writer.write(AudioBlock(speaker, a / SAMPLE_RATE, pcm[i, a : a + SAMPLE_RATE]))  # type: ignore[arg-type]
-        writer.close()
+        write_pcm(tmp, speakers, pcm)
         return tmp.read_bytes()
     finally:
         tmp.unlink(missing_ok=True)
