@@ -13,20 +13,16 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
     QMenu,
     QProgressBar,
     QPushButton,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -39,11 +35,11 @@ from companion.store.recorder import RecorderSettings
 from companion.store.records import SessionSummary
 from companion.store.session_data import load_session
 from companion.ui.import_job import ImportRecordingJob
+from companion.ui.library_frame import debounced, frame, row_of, search_box, show_status, status_line
 from companion.ui.session_table import COL_AGENT, COL_SENTIMENT, SessionTableModel, session_table_view
 
 log = logging.getLogger(__name__)
 
-SEARCH_DELAY_MS = 200
 NEGATIVE_END = -0.15  # the chart's negative band: a call that ended with the customer still upset
 
 FILTERS: dict[str, Callable[[SessionSummary], bool]] = {
@@ -100,17 +96,12 @@ class LibraryView(QWidget):
         self.all_rows: list[SessionSummary] = []
         self._showing_search = False  # the status line holds a search's count, to clear with the search
 
-        self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search what was said in every call…")
-        self.search_box.setClearButtonEnabled(True)
+        self.search_box = search_box("Search what was said in every call…")
         self.filter_box = QComboBox()
         self.filter_box.addItems(list(FILTERS))
         self.agent_box = QComboBox()
         self.agent_box.addItem(ALL_AGENTS)
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh)
+        self._search_timer = debounced(self, self.refresh)
         self.search_box.textChanged.connect(self._search_timer.start)
         self.filter_box.currentIndexChanged.connect(self._apply_filters)
         self.agent_box.currentIndexChanged.connect(self._apply_filters)
@@ -158,33 +149,14 @@ class LibraryView(QWidget):
         self.progress.setFormat("Importing… %p%")
         self.cancel_button = QPushButton("Cancel import")
         self.cancel_button.clicked.connect(self.cancel_import)
-        self.status = QLabel()
-        self.status.setObjectName("LibraryStatus")
-        self.status.setWordWrap(True)
+        self.status = status_line()
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search_box, 1)
-        filters.addWidget(self.filter_box)
-        filters.addWidget(self.agent_box)
-        actions = QHBoxLayout()
-        for widget in (
-            self.open_button,
-            self.export_button,
-            self.swap_button,
-            self.import_button,
-            self.channel_box,
-            self.bundle_button,
-        ):
-            actions.addWidget(widget)
-        actions.addStretch(1)
+        filters = row_of([self.search_box, self.filter_box, self.agent_box], stretch_first=True)
+        buttons = (self.open_button, self.export_button, self.swap_button, self.import_button, self.channel_box)
+        actions = row_of([*buttons, self.bundle_button], stretch_after=True)
         actions.addWidget(self.progress)
         actions.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 10)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.status)
+        frame(self, filters, self.table, actions, self.status)
         self._set_importing(False)
 
     # -- the store ------------------------------------------------------------------------
@@ -410,7 +382,4 @@ class LibraryView(QWidget):
     # -- messages -----------------------------------------------------------------------------
 
     def show_status(self, text: str, error: bool = False) -> None:
-        self.status.setText(f"⚠  {text}" if error else text)
-        self.status.setProperty("error", error)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        show_status(self.status, text, error)

@@ -16,16 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
-from PySide6.QtCore import QDate, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,9 +32,9 @@ from companion.store.session_data import StoredSession
 from companion.team import library
 from companion.team.connection import connect
 from companion.team.library import TeamFilter, TeamSession
+from companion.ui.library_frame import debounced, frame, row_of, search_box, show_status, status_line
 from companion.ui.session_table import SessionTableModel, session_table_view
 
-SEARCH_DELAY_MS = 250
 ANY = "Any"
 OUTCOMES = {"Any outcome": None, "Customer recovered": True, "Not recovered": False}
 
@@ -55,9 +52,7 @@ class TeamLibraryView(QWidget):
         self.rows: list[TeamSession] = []
         self.cache_dir = Path(tempfile.mkdtemp(prefix="cc-team-audio-"))
 
-        self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search what was said in the team's calls…")
-        self.search_box.setClearButtonEnabled(True)
+        self.search_box = search_box("Search what was said in the team's calls…")
         self.agent_box = QLineEdit()
         self.agent_box.setPlaceholderText("agent")
         self.since = QDateEdit(QDate.currentDate().addDays(-90))
@@ -76,10 +71,7 @@ class TeamLibraryView(QWidget):
         for kind in PITFALL_KINDS:
             self.pitfall_box.addItem(f"Pitfall: {kind.replace('-', ' ')}", kind)
 
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(SEARCH_DELAY_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.timer = debounced(self, self.refresh)
         self.search_box.textChanged.connect(self.timer.start)
         self.agent_box.textChanged.connect(self.timer.start)
         for box in (self.since, self.until):
@@ -97,25 +89,12 @@ class TeamLibraryView(QWidget):
         self.delete_button.clicked.connect(lambda: self.delete_selected(confirm=True))
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
-        self.status = QLabel()
-        self.status.setObjectName("LibraryStatus")
-        self.status.setWordWrap(True)
+        self.status = status_line()
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.search_box, 1)
-        for widget in (self.agent_box, self.since, self.until, self.outcome_box, self.step_box, self.pitfall_box):
-            filters.addWidget(widget)
-        actions = QHBoxLayout()
-        actions.addWidget(self.open_button)
-        actions.addWidget(self.refresh_button)
-        actions.addWidget(self.delete_button)
-        actions.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 8, 10, 10)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.status)
+        boxes = (self.agent_box, self.since, self.until, self.outcome_box, self.step_box, self.pitfall_box)
+        filters = row_of([self.search_box, *boxes], stretch_first=True)
+        actions = row_of([self.open_button, self.refresh_button, self.delete_button], stretch_after=True)
+        frame(self, filters, self.table, actions, self.status)
 
     # -- the connection -----------------------------------------------------------------------
 
@@ -253,5 +232,4 @@ class TeamLibraryView(QWidget):
         return write
 
     def show_status(self, text: str, error: bool = False) -> None:
-        self.status.setText(("⚠  " if error else "") + text)
-        self.status.setStyleSheet("color: #b91c1c;" if error else "")
+        show_status(self.status, text, error)
