@@ -6,10 +6,16 @@ The model and its tokenizer install with the app from the package registry
 found on disk inside those packages (their code is never imported) and checked
 against pinned SHA-256 sums before use, so a damaged or swapped file is refused
 with one clear message and the coach falls back to its cue rules.
+
+The graph is rewritten at load so the weights stay int8 (``int8_graph``): as
+shipped, the model costs onnxruntime ~150 MB of float32 copies of them
+(docs/playbook.md, "The sentence reader", has the figures).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import importlib.util
 import logging
@@ -19,13 +25,17 @@ from pathlib import Path
 
 import numpy as np
 
+from companion.analysis.reader.int8_graph import int8_weights
 from companion.errors import ReaderError
 
 log = logging.getLogger(__name__)
 
 DIMENSIONS = 384
-MAX_TOKENS = 96  # an agent's sentence is rarely longer; longer ones are cut (the start carries the act)
+# The corpus's longest sentence is 48 tokens (median 17); longer live lines are cut (the start carries the act).
+MAX_TOKENS = 64
 MODEL_ID = "all-MiniLM-L6-v2-int8"
+# The weights multiplied into the hidden states as int8 too (faster, vectors change slightly); see int8_graph.
+QUANTIZED_MATMULS = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +71,32 @@ def installed_files() -> ModelFiles:
     )
 
 
-def _check(path: Path, expected: str, what: str) -> None:
+def _checked_bytes(path: Path, expected: str, what: str) -> bytes:
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
     except OSError as exc:
         raise ReaderError(f"the sentence reader's {what} cannot be read ({path}: {exc.strerror or exc})") from None
-    if digest != expected:
+    if hashlib.sha256(data).hexdigest() != expected:
         raise ReaderError(
             f"the sentence reader's {what} is damaged or not the expected file ({path}); "
             "coaching uses the playbook's cue rules only. Reinstall call-companion to restore it."
         )
+    return data
+
+
+def _return_freed_heap() -> None:
+    """Hand the load's temporaries back to the kernel (glibc only; elsewhere nothing to do).
+
+    Loading reads, parses and rewrites the 23 MB model and onnxruntime copies it
+    again; the app keeps freed blocks in its heap for the recogniser
+    (``companion.asr.heap``), so without this those ~90 MB would stay resident.
+    It runs once, at load, so the recogniser at most faults its blocks in once more.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: no malloc_trim, and no kept heap either
+        pass
 
 
 class SentenceEncoder:
@@ -78,28 +104,31 @@ class SentenceEncoder:
 
     def __init__(self, files: ModelFiles | None = None) -> None:
         files = files or installed_files()
-        _check(files.model, files.model_sha256, "model")
-        _check(files.tokenizer, files.tokenizer_sha256, "tokenizer")
+        model = _checked_bytes(files.model, files.model_sha256, "model")
+        _checked_bytes(files.tokenizer, files.tokenizer_sha256, "tokenizer")
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
 
             tokenizer = Tokenizer.from_file(str(files.tokenizer))
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
-            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            tokenizer.no_padding()  # the file pads to 128; each sentence runs alone
             options = ort.SessionOptions()
             # One thread: the recogniser owns the other core, and a sentence is a few ms either way.
             options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
-            # Basic graph fusions only: the full set costs a third more CPU per sentence on this int8 model.
+            # Basic graph fusions: the extended and full sets measured no faster on the rewritten graph.
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
             # Sentences are short and come one turn at a time: a growing arena would only hold memory.
             options.enable_cpu_mem_arena = False
             options.enable_mem_pattern = False
-            self._session = ort.InferenceSession(str(files.model), options, providers=["CPUExecutionProvider"])
+            graph = int8_weights(model, QUANTIZED_MATMULS)
+            self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own types for a model it cannot parse
             raise ReaderError(f"the sentence reader's model could not be loaded ({exc})") from None
+        del model, graph
+        _return_freed_heap()
         self._tokenizer = tokenizer
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
@@ -108,24 +137,24 @@ class SentenceEncoder:
         """One L2-normalised row per text (mean of the token vectors, as sentence-transformers does)."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        # One run a sentence: padding costs as much as words, and with QUANTIZED_MATMULS the hidden states
+        # are quantized per run, so a sentence in a batch would read differently from the same one alone.
         with self._lock:
-            encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self._inputs:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            hidden = self._session.run(None, feeds)[0]
-        weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            pooled = np.stack([self._pooled(e.ids) for e in encodings])
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
+    def _pooled(self, token_ids: list[int]) -> np.ndarray:
+        ids = np.array([token_ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        return self._session.run(None, feeds)[0][0].mean(axis=0)
+
     def encode_batched(self, texts: list[str], batch: int = 64) -> np.ndarray:
-        """``encode`` for a long list, in batches of similar length (less padding)."""
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        """``encode`` for a long list, a batch at a time (the lock is let go between batches)."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        for k in range(0, len(order), batch):
-            chunk = order[k : k + batch]
-            out[chunk] = self.encode([texts[i] for i in chunk])
+        for k in range(0, len(texts), batch):
+            out[k : k + batch] = self.encode(texts[k : k + batch])
         return out
