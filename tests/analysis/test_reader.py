@@ -17,7 +17,7 @@ from companion.analysis.coach import Coach
 from companion.analysis.playbook import Playbook, load_playbook
 from companion.analysis.reader.acts import ActReader, load_reader, reader_dir
 from companion.analysis.reader.corpus import read_corpus
-from companion.analysis.reader.encoder import ModelFiles, SentenceEncoder, installed_files
+from companion.analysis.reader.encoder import ENCODER_VERSION, ModelFiles, SentenceEncoder, installed_files
 from companion.errors import ReaderError
 from companion.events import Acts, EngineError, Revision, StepDone, Utterance
 from tests.analysis.conftest import script
@@ -119,7 +119,8 @@ def test_a_teams_example_phrasing_changes_a_decision(tmp_path: Path) -> None:
     theirs = load_playbook(team)
     after = AgentActs(theirs, load_reader(theirs, cache_dir=tmp_path / "cache")).read(sentence, context)
     assert "empathize" in after.steps
-    assert list((tmp_path / "cache").glob("reader-*.npz")), "the retrained reader is kept for the next start"
+    # Kept for the next start, under the encoder's name: weights fitted to another encoder's vectors never load.
+    assert list((tmp_path / "cache").glob(f"reader-{ENCODER_VERSION}-*.npz"))
 
 
 def test_settled_text_ticks_a_step_the_first_text_missed_and_unticks_nothing(playbook: Playbook) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 from companion.analysis.playbook import Playbook, assets_dir
 from companion.analysis.reader.classifier import LABELS, SoftmaxClassifier
 from companion.analysis.reader.corpus import digest, playbook_examples, read_corpus, with_variants
-from companion.analysis.reader.encoder import SentenceEncoder
+from companion.analysis.reader.encoder import ENCODER_VERSION, SentenceEncoder
 from companion.analysis.reader.features import WIDTH, features, form
 from companion.analysis.reader.step_prior import StepPrior
 from companion.analysis.reader.training import VectorTable, fit, texts_of
@@ -125,7 +125,7 @@ def _reader_for(examples_digest: str, playbook: Playbook, cache_dir: Path) -> Ac
     prior = _step_prior()
     if meta.get("examples") == examples_digest:
         return ActReader(encoder, classifier, prior)
-    cached = cache_dir / f"reader-{meta.get('corpus', 'x')}-{examples_digest}.npz"
+    cached = cache_dir / f"reader-{ENCODER_VERSION}-{meta.get('corpus', 'x')}-{examples_digest}.npz"
     if cached.is_file():
         try:
             return ActReader(encoder, SoftmaxClassifier.load(cached, WIDTH), prior)

@@ -36,6 +36,9 @@ MAX_TOKENS = 64
 MODEL_ID = "all-MiniLM-L6-v2-int8"
 # The weights multiplied into the hidden states as int8 too (faster, vectors change slightly); see int8_graph.
 QUANTIZED_MATMULS = True
+# Names the vectors this encoder makes: a team's retrained reader is cached under it, so weights
+# trained on another encoder's vectors (an older release's float graph) are never reused.
+ENCODER_VERSION = f"{MODEL_ID}-{'q' if QUANTIZED_MATMULS else 'f'}{MAX_TOKENS}"
 
 
 @dataclass(frozen=True, slots=True)
