@@ -61,7 +61,7 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 def score_calls(folder: Path, playbook: Playbook, rules_only: bool) -> dict[str, float]:
     from companion.analysis.coach import Coach
     from companion.analysis.voice_cues import VoiceCues
-    from companion.call_analysis import _analyze_transcript
+    from companion.call_analysis import analyze_transcript
 
     total, word_pitfalls = Score(), [0, 0]
     mood_right = mood_total = 0
@@ -74,7 +74,7 @@ def score_calls(folder: Path, playbook: Playbook, rules_only: bool) -> dict[str,
             coach = Coach(playbook, VoiceCues(playbook.cues), acts=None) if rules_only else None
             if coach is None:
                 coach = Coach(playbook, VoiceCues(playbook.cues))
-            report = _analyze_transcript(path, coach, playbook.step_titles())
+            report = analyze_transcript(path, coach)
             score = score_report(report, turns, call.stem)
             total.add(score)
             for i, turn in enumerate(turns):

@@ -109,6 +109,17 @@ def analyze_file(
 AnySource = FileSource | TranscriptSource | MonoSource
 
 
+def analyze_transcript(path: Path, coach: Coach | None, agent: str | None = None) -> dict[str, Any]:
+    """A transcript through the pipeline with the caller's own coach (a benchmark's rules-only one, say)."""
+    source = TranscriptSource(Path(path), _party(agent))
+    pipeline = CallPipeline(source, coach=coach)
+    pipeline.run()
+    playbook = coach.playbook if coach is not None else None
+    steps = playbook.step_titles() if playbook is not None else ()
+    events, extra = _with_roles(source, pipeline.events, agent, playbook)
+    return _report(source, events, pipeline.wall_s, steps, Path(path)) | extra
+
+
 def open_source(
     path: Path, agent: str | None = None, realtime: bool = False, channels: tuple[int, int] | None = None
 ) -> AnySource:
