@@ -38,6 +38,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eval_playbook import synthesize  # the labelled call spoken by the set's own synthesizer
 
 from companion.analysis.labelled_calls import Score, Turn, score_report
 from companion.analysis.playbook import load_playbook
@@ -45,15 +48,6 @@ from companion.asr.diarize import diarize
 from companion.call_analysis import analyze_file
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def synthesize(callsynth: Path, call: Path, out: Path, phone: bool) -> list[Turn]:
-    cmd = [sys.executable, str(callsynth), str(call), str(out)] + (["--phone"] if phone else [])
-    subprocess.run(cmd, check=True, capture_output=True)
-    truth = json.loads(out.with_suffix(".truth.json").read_text())
-    return [
-        Turn(t["speaker"], t["text"], tuple(t["labels"]), t.get("next"), t["start"], t["end"]) for t in truth["turns"]
-    ]
 
 
 def mix_to_mono(stereo: Path, out: Path) -> np.ndarray:

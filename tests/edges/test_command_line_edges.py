@@ -9,26 +9,15 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from companion.cli import main
 from companion.store.db import SessionStore, new_uid, now_iso
 from companion.store.lengths import length_text
 from companion.store.records import SessionInfo
 from companion.ui.coaching import load_coaching
 from companion.ui.session_table import COL_DURATION, SessionTableModel
+from tests.edges.cli import run_cli
 from tests.edges.transcripts import write_call
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def _private_data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
-
-
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_a_relative_store_dir_works_everywhere(
@@ -36,18 +25,18 @@ def test_a_relative_store_dir_works_everywhere(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     write_call(tmp_path, "call.txt")
-    assert _run(capsys, "analyze", "call.txt", "--store", "--store-dir", "mystore")[0] == 0
-    assert _run(capsys, "import", "call.txt", "--store-dir", "mystore")[0] == 0
-    code, out, err = _run(capsys, "sessions", "list", "--store-dir", "mystore")
+    assert run_cli(capsys, "analyze", "call.txt", "--store", "--store-dir", "mystore")[0] == 0
+    assert run_cli(capsys, "import", "call.txt", "--store-dir", "mystore")[0] == 0
+    code, out, err = run_cli(capsys, "sessions", "list", "--store-dir", "mystore")
     assert code == 0 and len(out.splitlines()) == 3, err
-    assert _run(capsys, "sessions", "list", "--json", "--store-dir", "./mystore/../mystore")[0] == 0
-    code, _, err = _run(capsys, "export", "1", "--format", "txt", "-o", "out.txt", "--store-dir", "mystore")
+    assert run_cli(capsys, "sessions", "list", "--json", "--store-dir", "./mystore/../mystore")[0] == 0
+    code, _, err = run_cli(capsys, "export", "1", "--format", "txt", "-o", "out.txt", "--store-dir", "mystore")
     assert code == 0 and (tmp_path / "out.txt").exists(), err
-    code, _, err = _run(capsys, "export", "1", "--format", "bundle", "-o", "b.ccsession", "--store-dir", "mystore")
+    code, _, err = run_cli(capsys, "export", "1", "--format", "bundle", "-o", "b.ccsession", "--store-dir", "mystore")
     assert code == 0, err
-    code, out, err = _run(capsys, "import", "b.ccsession", "--store-dir", "other")
+    code, out, err = run_cli(capsys, "import", "b.ccsession", "--store-dir", "other")
     assert code == 0 and "imported as session 1" in out, err
-    assert _run(capsys, "sessions", "recover", "--store-dir", "mystore")[0] == 0
+    assert run_cli(capsys, "sessions", "recover", "--store-dir", "mystore")[0] == 0
     # Where the relative path pointed when it was given, whatever the folder later.
     with SessionStore(tmp_path / "mystore") as store:
         assert len(store.sessions()) == 2
@@ -63,7 +52,7 @@ def test_a_store_path_that_is_a_file_is_one_clear_line(tmp_path: Path, capsys: p
         ("analyze", str(call), "--store"),
         ("export", "1", "--format", "txt", "-o", str(tmp_path / "o.txt")),
     ):
-        code, _, err = _run(capsys, *args, "--store-dir", str(taken))
+        code, _, err = run_cli(capsys, *args, "--store-dir", str(taken))
         assert code == 2, (args, err)
         assert err.count("\n") == 1 and "is a file, not a folder" in err, err
     assert taken.read_text() == "my notes\n"
@@ -80,12 +69,12 @@ def test_an_explicit_playbook_that_is_missing_or_malformed_is_exit_2(
     store_dir = tmp_path / "store"
     for book in (tmp_path / "typo.yaml", malformed, wrong_shape):
         for args in (("analyze", str(call)), ("analyze", str(call), "--store"), ("import", str(call))):
-            code, out, err = _run(capsys, *args, "--playbook", str(book), "--store-dir", str(store_dir))
+            code, out, err = run_cli(capsys, *args, "--playbook", str(book), "--store-dir", str(store_dir))
             assert code == 2, (book, args, err)
             assert err.count("\n") == 1 and str(book) in err and out == ""
     assert not store_dir.exists()  # nothing was stored against another playbook
     # Named and fine: it is used.
-    assert _run(capsys, "analyze", str(call), "--playbook", str(ROOT / "assets" / "playbook.yaml"))[0] == 0
+    assert run_cli(capsys, "analyze", str(call), "--playbook", str(ROOT / "assets" / "playbook.yaml"))[0] == 0
 
 
 def test_the_window_keeps_its_fallback_for_a_bad_playbook(tmp_path: Path) -> None:
@@ -120,7 +109,7 @@ def test_a_call_under_a_second_is_listed_with_its_length(
         session_id = store.create_session(SessionInfo(new_uid(), now_iso(), agent="Sam"))
         store.finish_session(session_id, 0.98)
         summary = store.session(session_id)
-    code, out, _ = _run(capsys, "sessions", "list", "--store-dir", str(store_dir))
+    code, out, _ = run_cli(capsys, "sessions", "list", "--store-dir", str(store_dir))
     assert code == 0 and "1.0 s" in out.splitlines()[1] and "00:00:00" not in out
     model = SessionTableModel()
     model.set_rows([summary])

@@ -8,31 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from companion.cli import main
 from companion.events import CallStarted, Utterance
 from companion.store.db import SessionStore
 from companion.store.session_data import load_session
+from tests.edges.cli import run_cli
 from tests.edges.transcripts import CALL_LINES, write_call
-
-
-@pytest.fixture(autouse=True)
-def _private_data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
-
-
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_analyze_store_and_import_keep_a_text_only_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     call = write_call(tmp_path)
     store_dir = tmp_path / "store"
-    code, out, err = _run(capsys, "analyze", str(call), "--store", "--store-dir", str(store_dir))
+    code, out, err = run_cli(capsys, "analyze", str(call), "--store", "--store-dir", str(store_dir))
     assert code == 0, err
     assert "stored as session 1" in err
-    code, out, err = _run(capsys, "import", str(call), "--store-dir", str(store_dir), "--agent-name", "Sam")
+    code, out, err = run_cli(capsys, "import", str(call), "--store-dir", str(store_dir), "--agent-name", "Sam")
     assert code == 0 and "imported as session 2" in out, err
 
     with SessionStore(store_dir) as store:
@@ -56,7 +45,7 @@ def test_analyze_store_and_import_keep_a_text_only_session(tmp_path: Path, capsy
         # No audio file was left behind for a call that had none.
         assert list((store_dir / "audio").iterdir()) == []
 
-    code, out, _ = _run(capsys, "sessions", "list", "--json", "--store-dir", str(store_dir), "--search", "refunded")
+    code, out, _ = run_cli(capsys, "sessions", "list", "--json", "--store-dir", str(store_dir), "--search", "refunded")
     assert code == 0 and {row["id"] for row in json.loads(out)} == {1, 2}
 
     # Notes and every export work on it, the scorecard included.
@@ -64,7 +53,8 @@ def test_analyze_store_and_import_keep_a_text_only_session(tmp_path: Path, capsy
         store.add_note(1, 11.0, "Lead", "Good apology here.")
     for fmt in ("txt", "srt", "vtt", "json", "html", "pdf", "bundle"):
         out_file = tmp_path / f"call.{fmt}"
-        code, _, err = _run(capsys, "export", "1", "--format", fmt, "-o", str(out_file), "--store-dir", str(store_dir))
+        args = ("export", "1", "--format", fmt, "-o", str(out_file), "--store-dir", str(store_dir))
+        code, _, err = run_cli(capsys, *args)
         assert code == 0 and out_file.stat().st_size > 0, (fmt, err)
     exported = json.loads((tmp_path / "call.json").read_text())
     done = {s["id"] for s in exported["scorecard"]["steps"] if s["done"]}
@@ -74,7 +64,7 @@ def test_analyze_store_and_import_keep_a_text_only_session(tmp_path: Path, capsy
     with zipfile.ZipFile(tmp_path / "call.bundle") as z:
         assert "audio.ogg" not in z.namelist()
     # The bundle carries the text-only session to another store, where it is whole.
-    code, out, _ = _run(capsys, "import", str(tmp_path / "call.bundle"), "--store-dir", str(tmp_path / "other"))
+    code, out, _ = run_cli(capsys, "import", str(tmp_path / "call.bundle"), "--store-dir", str(tmp_path / "other"))
     assert code == 0 and "imported as session 1" in out
     with SessionStore(tmp_path / "other") as other:
         moved = load_session(other, 1)
@@ -86,7 +76,7 @@ def test_a_bad_transcript_keeps_nothing(tmp_path: Path, capsys: pytest.CaptureFi
     bad.write_text("[00:01] Agent: Hello.\nthis line names nobody\n", encoding="utf-8")
     store_dir = tmp_path / "store"
     for args in (("analyze", str(bad), "--store"), ("import", str(bad))):
-        code, _out, err = _run(capsys, *args, "--store-dir", str(store_dir))
+        code, _out, err = run_cli(capsys, *args, "--store-dir", str(store_dir))
         assert code == 2 and err.count("\n") == 1 and "line 2" in err, err
     with SessionStore(store_dir) as store:
         assert store.sessions() == []
@@ -95,7 +85,7 @@ def test_a_bad_transcript_keeps_nothing(tmp_path: Path, capsys: pytest.CaptureFi
 def test_a_transcript_refuses_realtime_and_channels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     call = write_call(tmp_path)
     for extra in (("--realtime",), ("--channels", "1,2")):
-        code, _, err = _run(capsys, "analyze", str(call), "--store", "--store-dir", str(tmp_path / "s"), *extra)
+        code, _, err = run_cli(capsys, "analyze", str(call), "--store", "--store-dir", str(tmp_path / "s"), *extra)
         assert code == 2 and err.count("\n") == 1 and "transcript" in err, err
 
 
