@@ -8,8 +8,9 @@ audio have gone through.
 
 The calls are fed faster than real time (``--pace``, default 2): the pipeline believes
 it is live, but a working day must fit in an afternoon.  ``--pace 0`` feeds them as
-``analyze`` reads a file (no provisional text, no settling, as fast as recognition
-goes): the same pipeline and recorder at a fraction of the cost, for a loaded machine.  Latency is therefore measured
+``analyze`` reads a file (no provisional text, no settling), each block held until the
+lines already ended are recognised: the same pipeline and recorder at a fraction of
+the cost, for a loaded machine; a line's latency is then its recognition alone.  Latency is therefore measured
 in wall time: from the moment the block holding a line's last sample reached the
 pipeline to the moment its final text came out (this includes the end-of-speech wait,
 which at pace 2 takes half its live wall time).  What the soak looks for is drift: the
@@ -87,6 +88,28 @@ class PacedFile(FileSource):
             t += block_s
 
 
+class RecognitionPacedFile(FileSource):
+    """A recording read as ``analyze`` reads it, but never ahead of recognition.
+
+    Each block waits until every line already ended has its final text, as on a live
+    call on an idle machine: a line's latency is then its own recognition, not the
+    backlog of a file read faster than it can be recognised.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, realtime=False)
+        self.pipeline: CallPipeline | None = None
+
+    def run(self, deliver: Callable[[AudioBlock], None], stop: threading.Event) -> None:  # type: ignore[override]
+        def paced(block: AudioBlock) -> None:
+            transcriber = self.pipeline.transcriber if self.pipeline is not None else None
+            if transcriber is not None:
+                transcriber.drain()
+            deliver(block)
+
+        super().run(paced, stop)
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -131,8 +154,10 @@ def calls(eval_dir: Path | None) -> list[Path]:
 
 def run_call(wav: Path, pace: float, store: Path, settings: EngineSettings, coach_factory) -> dict:
     """One call through the live pipeline and a recorder; its audio length and line latencies."""
-    source = PacedFile(wav, pace) if pace > 0 else FileSource(wav)
+    source = PacedFile(wav, pace) if pace > 0 else RecognitionPacedFile(wav)
     pipeline = CallPipeline(source, settings, coach=coach_factory())
+    if isinstance(source, RecognitionPacedFile):
+        source.pipeline = pipeline
     recorder = SessionRecorder(store, RecorderSettings(agent="soak")).attach(pipeline)
     delivered: list[tuple[float, float]] = []  # (audio t1, wall time) per block
     latencies: list[float] = []

@@ -66,6 +66,7 @@ def run_listen(args: argparse.Namespace) -> int:
     load_model(settings.model)  # before capture starts, so no audio waits on a cold model
     source = LiveSource(args.agent_device, args.customer_device, args.agent_channel)
     started = threading.Event()
+    said: set[str] = set()  # errors already shown as they happened
 
     def show(event: Event) -> None:
         if isinstance(event, Level):
@@ -76,6 +77,7 @@ def run_listen(args: argparse.Namespace) -> int:
         elif isinstance(event, Revision):
             _line(f"{'':9} {'settled':>8}: {event.text}")
         elif isinstance(event, EngineError):
+            said.add(event.message)
             print(f"call-companion: {event.message}", file=sys.stderr, flush=True)
 
     pipeline = CallPipeline(source, settings)
@@ -103,7 +105,8 @@ def run_listen(args: argparse.Namespace) -> int:
         report = build_report(pipeline.events, wall_s=pipeline.wall_s, source=source.description)
         Path(args.json_out).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     if pipeline.error is not None:
-        print(f"call-companion: {pipeline.error}", file=sys.stderr)
+        if str(pipeline.error) not in said:
+            print(f"call-companion: {pipeline.error}", file=sys.stderr)
         return exit_codes.USER_ERROR
     return 0
 

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 _STOP = object()
 AUDIO_PUSH_S = 0.5  # call time between hand-overs of the audio to the system: one Ogg page (audio_file.MUX_OPTIONS)
-MAX_AHEAD_S = 1.0  # sound a file's reader may be ahead of what the system has been given
+MAX_AHEAD_S = 0.5  # sound a file's reader may be ahead of what the system has been given (a page)
 WRITER_WAIT_S = 2.0  # the longest a file's reader waits for the writer at one block
 MAX_BATCH = 2000  # queued items saved in one commit (about a minute of a call's audio blocks)
 
@@ -304,12 +304,15 @@ class SessionRecorder:
         try:
             self._audio.write(block)
         except StoreError as exc:
-            self._report(exc)
-            # The encoder cannot go on after a failed write; the transcript can, and the
-            # file is mended at the end (it stops where the disk filled).
-            self._audio_stopped_at = self._pushed_s
-            self._broken_audio = self._audio
-            self._audio = None
+            self._audio_failed(exc)
+
+    def _audio_failed(self, exc: StoreError) -> None:
+        """The encoder cannot go on after a failed write; the transcript can, and the file
+        is mended at the end (it stops where the disk filled)."""
+        self._report(exc)
+        self._audio_stopped_at = self._pushed_s
+        self._broken_audio = self._audio
+        self._audio = None
 
     def _keep_durable(self) -> None:
         """The audio reaches the system at every page, and the disk once a second.
@@ -337,7 +340,9 @@ class SessionRecorder:
             with self._kept:
                 self._kept.notify_all()
         except (OSError, StoreError) as exc:
-            self._report(exc if isinstance(exc, StoreError) else StoreError(f"cannot write the call's audio: {exc}"))
+            self._audio_failed(
+                exc if isinstance(exc, StoreError) else StoreError(f"cannot write the call's audio: {exc}")
+            )
 
     def _finish(self, duration: float, how: str) -> None:
         self._finished = True

@@ -311,7 +311,9 @@ def fill(folder: Path) -> Path:
     return filler
 
 
-def disk_full_live(pulse_env: dict[str, str], wav: Path, mount: Path, call_s: float, full_at: float, back_at: float) -> DiskFullCase:
+def disk_full_live(
+    pulse_env: dict[str, str], wav: Path, mount: Path, call_s: float, full_at: float, back_at: float
+) -> DiskFullCase:
     """``listen --store`` on a small tmpfs that fills mid-call and empties again before the call ends."""
     store = mount / "store"
     env = case_env(mount.parent / f"{mount.name}-env", pulse_env)
@@ -345,4 +347,88 @@ def disk_full_live(pulse_env: dict[str, str], wav: Path, mount: Path, call_s: fl
         case.kept = [e.text for e in s.events(summary.id) if isinstance(e, Utterance)]
         if summary.audio is not None and summary.audio.exists():
             case.audio_s = read_audio(summary.audio).shape[1] / 16_000
+    return case
+
+
+@dataclass
+class DeviceLostCase:
+    """A live call whose capture device is unloaded mid-call, then a call after it comes back."""
+
+    lost_at: float
+    returncode: int | None = None
+    stderr: str = ""
+    shown: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    reason: str = ""  # CallEnded.reason stored for the first call
+    state: str = ""
+    next_returncode: int | None = None
+    next_stderr: str = ""
+    next_lines: list[str] = field(default_factory=list)
+    next_state: str = ""
+    sessions: int = 0
+
+    @property
+    def missing(self) -> list[str]:
+        kept = {normal(t) for t in self.kept}
+        return [t for t in self.shown if normal(t) not in kept]
+
+
+def sink_module(env: dict[str, str], sink: str = "call") -> str | None:
+    out = subprocess.run(["pactl", "list", "short", "modules"], env=env, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[1] == "module-null-sink" and f"sink_name={sink}" in parts[2]:
+            return parts[0]
+    return None
+
+
+def device_lost_live(pulse_env: dict[str, str], wav: Path, case_dir: Path, lost_at: float) -> DeviceLostCase:
+    """Unload the null sink the call is captured from, load it again, and make the next call."""
+    store = case_dir / "store"
+    env = case_env(case_dir, pulse_env)
+    case = DeviceLostCase(lost_at)
+    proc = start_listen(env, store, 600, case_dir / "ready")
+    started = time.monotonic()
+    reader = LineReader(proc)
+    player = subprocess.Popen(["paplay", "--device=call", str(wav)], env=env)
+    try:
+        time.sleep(max(0.0, started + lost_at - time.monotonic()))
+        module = sink_module(env)
+        assert module is not None, "the null sink is not loaded"
+        subprocess.run(["pactl", "unload-module", module], env=env, check=True)
+        _out, case.stderr = proc.communicate(timeout=120)
+    finally:
+        player.kill()
+        player.wait()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if sink_module(env) is None:
+            subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=call"], env=env, check=True)
+    case.returncode = proc.returncode
+    case.shown = [text for _at, _speaker, text in reader.lines]
+    # The device is back: the next call starts and is kept.
+    nxt = start_listen(env, store, 14, case_dir / "ready-next")
+    next_reader = LineReader(nxt)
+    player = subprocess.Popen(["paplay", "--device=call", str(wav)], env=env)
+    try:
+        _out, case.next_stderr = nxt.communicate(timeout=120)
+    finally:
+        player.kill()
+        player.wait()
+    case.next_returncode = nxt.returncode
+    case.next_lines = [text for _at, _speaker, text in next_reader.lines]
+    from companion.events import CallEnded
+
+    with SessionStore(store) as s:
+        sessions = sorted(s.sessions(), key=lambda x: x.id)
+        case.sessions = len(sessions)
+        first = sessions[0]
+        case.state = first.state
+        events = s.events(first.id)
+        case.kept = [e.text for e in events if isinstance(e, Utterance)]
+        ended = [e for e in events if isinstance(e, CallEnded)]
+        case.reason = ended[-1].reason if ended else ""
+        if len(sessions) > 1:
+            case.next_state = sessions[1].state
     return case
