@@ -29,6 +29,7 @@ class InstanceLock:
     def acquire(self, what: str) -> str | None:
         """Claim the store for this copy; None when claimed, else who holds it (for the message)."""
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self.held = self._lock.acquire()
         except OSError:  # a store we cannot write to: its own errors will say so
             return None

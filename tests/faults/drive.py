@@ -123,23 +123,39 @@ def listen_store_command(store: Path, seconds: float, ready: Path) -> list[str]:
 
 
 def start_listen(env: dict[str, str], store: Path, seconds: float, ready: Path) -> subprocess.Popen[str]:
+    """``listen --store`` started and capturing; its stderr goes to ``ready`` + ``.err`` (see ``errors``)."""
+    err = open(ready.with_name(ready.name + ".err"), "w")  # noqa: SIM115 (the child holds it)
     proc = subprocess.Popen(
         listen_store_command(store, seconds, ready),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=err,
         text=True,
     )
+    err.close()
+    proc.ready = ready  # type: ignore[attr-defined]
     deadline = time.monotonic() + 90
     while not ready.exists():
         if proc.poll() is not None:
-            raise RuntimeError(f"listen ended before capture started: {proc.communicate()}")
+            raise RuntimeError(f"listen ended before capture started: {errors(proc)}")
         if time.monotonic() > deadline:
             proc.kill()
             raise RuntimeError("capture did not start")
         time.sleep(0.02)
     return proc
+
+
+def errors(proc: subprocess.Popen[str]) -> str:
+    """What a ``start_listen`` child wrote on stderr."""
+    ready: Path = proc.ready  # type: ignore[attr-defined]
+    return ready.with_name(ready.name + ".err").read_text()
+
+
+def finish(proc: subprocess.Popen[str], timeout: float) -> str:
+    """Wait for a ``start_listen`` child (its stdout is read by a LineReader); its stderr."""
+    proc.wait(timeout)
+    return errors(proc)
 
 
 def kill_live(pulse_env: dict[str, str], wav: Path, case_dir: Path, at_s: float) -> KillCase:
@@ -329,7 +345,7 @@ def disk_full_live(
         case.shown = reader.before(time.monotonic())
         time.sleep(max(0.0, started + back_at - time.monotonic()))
         filler.unlink()
-        _out, err = proc.communicate(timeout=call_s + 120)
+        err = finish(proc, call_s + 120)
     finally:
         player.kill()
         player.wait()
@@ -387,6 +403,28 @@ def device_lost_live(pulse_env: dict[str, str], wav: Path, case_dir: Path, lost_
     store = case_dir / "store"
     env = case_env(case_dir, pulse_env)
     case = DeviceLostCase(lost_at)
+    # PulseAudio 16 moves a capture whose source goes away to another source, if there is one
+    # (the app then records that one, unaware): the call's sink is made the only one.
+    others = [m for m in (sink_module(env, "agent_line"), sink_module(env, "customer_line")) if m is not None]
+    for module in others:
+        subprocess.run(["pactl", "unload-module", module], env=env, check=True)
+    try:
+        _lose_device(case, env, store, wav, case_dir)
+    finally:
+        for sink in ("agent_line", "customer_line"):
+            if sink_module(env, sink) is None:
+                load_sink(env, sink)
+    return case
+
+
+def load_sink(env: dict[str, str], sink: str) -> None:
+    subprocess.run(
+        ["pactl", "load-module", "module-null-sink", f"sink_name={sink}"], env=env, check=True, capture_output=True
+    )
+
+
+def _lose_device(case: DeviceLostCase, env: dict[str, str], store: Path, wav: Path, case_dir: Path) -> None:
+    lost_at = case.lost_at
     proc = start_listen(env, store, 600, case_dir / "ready")
     started = time.monotonic()
     reader = LineReader(proc)
@@ -396,7 +434,7 @@ def device_lost_live(pulse_env: dict[str, str], wav: Path, case_dir: Path, lost_
         module = sink_module(env)
         assert module is not None, "the null sink is not loaded"
         subprocess.run(["pactl", "unload-module", module], env=env, check=True)
-        _out, case.stderr = proc.communicate(timeout=120)
+        case.stderr = finish(proc, 120)
     finally:
         player.kill()
         player.wait()
@@ -404,7 +442,7 @@ def device_lost_live(pulse_env: dict[str, str], wav: Path, case_dir: Path, lost_
             proc.kill()
             proc.wait()
         if sink_module(env) is None:
-            subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=call"], env=env, check=True)
+            load_sink(env, "call")
     case.returncode = proc.returncode
     case.shown = [text for _at, _speaker, text in reader.lines]
     # The device is back: the next call starts and is kept.
@@ -412,7 +450,7 @@ def device_lost_live(pulse_env: dict[str, str], wav: Path, case_dir: Path, lost_
     next_reader = LineReader(nxt)
     player = subprocess.Popen(["paplay", "--device=call", str(wav)], env=env)
     try:
-        _out, case.next_stderr = nxt.communicate(timeout=120)
+        case.next_stderr = finish(nxt, 120)
     finally:
         player.kill()
         player.wait()
@@ -431,4 +469,3 @@ def device_lost_live(pulse_env: dict[str, str], wav: Path, case_dir: Path, lost_
         case.reason = ended[-1].reason if ended else ""
         if len(sessions) > 1:
             case.next_state = sessions[1].state
-    return case

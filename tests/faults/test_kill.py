@@ -33,7 +33,9 @@ def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseServer]:
 
 
 def check(case: drive.KillCase) -> None:
-    print(f"{case.kind} killed at {case.at_s:.2f} s: kept {case.audio_s:.2f} s of audio, lost {case.audio_lost_s:.2f} s")
+    print(
+        f"{case.kind} killed at {case.at_s:.2f} s: kept {case.audio_s:.2f} s of audio, lost {case.audio_lost_s:.2f} s"
+    )
     assert "cut off" in case.recover_output, case.recover_output
     assert case.state == "recovered"
     assert case.integrity == "ok"
