@@ -174,13 +174,15 @@ def run_call(wav: Path, pace: float, store: Path, settings: EngineSettings, coac
 
     pipeline.add_audio_listener(on_block)
     pipeline.add_listener(on_event)
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     pipeline.run()
     recorder.close()
     return {
         "wav": wav.name,
         "audio_s": delivered[-1][0] if delivered else 0.0,
         "wall_s": time.monotonic() - started,
+        # CPU seconds the call cost this process: drift that the machine's load does not blur.
+        "cpu_s": time.process_time() - cpu,
         "latencies": latencies,
         "utterances": sum(1 for e in pipeline.events if isinstance(e, Utterance)),
         "store_errors": len(recorder.errors),
@@ -190,8 +192,10 @@ def run_call(wav: Path, pace: float, store: Path, settings: EngineSettings, coac
 def summarise(rows: list[dict], args: argparse.Namespace) -> dict:
     hours = [r["audio_h_end"] for r in rows]
     rss = [r["rss_mb"] for r in rows]
-    first = [lat for r in rows if r["audio_h_end"] <= 1.0 for lat in r["latencies"]]
-    last_start = max(0.0, (hours[-1] if hours else 0.0) - 1.0)
+    # The first hour against the last; a run cut short compares its first and last thirds.
+    window = min(1.0, (hours[-1] if hours else 0.0) / 3) or 1.0
+    first = [lat for r in rows if r["audio_h_end"] <= window for lat in r["latencies"]]
+    last_start = max(0.0, (hours[-1] if hours else 0.0) - window)
     last = [lat for r in rows if r["audio_h_end"] - r["audio_s"] / 3600 >= last_start for lat in r["latencies"]]
     return {
         "date": date.today().isoformat(),
@@ -204,6 +208,7 @@ def summarise(rows: list[dict], args: argparse.Namespace) -> dict:
         "rss_first_call_mb": rss[0] if rss else None,
         "rss_last_call_mb": rss[-1] if rss else None,
         "rss_mb_per_audio_hour": slope(hours[1:], rss[1:]),
+        "drift_window_h": window,
         "p95_latency_first_hour_s": percentile(first, 0.95),
         "p95_latency_last_hour_s": percentile(last, 0.95),
         "p50_latency_first_hour_s": percentile(first, 0.5),
@@ -211,7 +216,15 @@ def summarise(rows: list[dict], args: argparse.Namespace) -> dict:
         "lines_first_hour": len(first),
         "lines_last_hour": len(last),
         "store_errors": sum(r["store_errors"] for r in rows),
+        "cpu_per_audio_s_first": _cpu_rate([r for r in rows if r["audio_h_end"] <= window]),
+        "cpu_per_audio_s_last": _cpu_rate([r for r in rows if r["audio_h_end"] - r["audio_s"] / 3600 >= last_start]),
     }
+
+
+def _cpu_rate(rows: list[dict]) -> float:
+    timed = [r for r in rows if "cpu_s" in r]
+    audio = sum(r["audio_s"] for r in timed)
+    return sum(r["cpu_s"] for r in timed) / audio if audio else float("nan")
 
 
 def main() -> None:
@@ -226,7 +239,14 @@ def main() -> None:
     parser.add_argument("--effort", choices=("low", "normal", "high"), default="normal")
     parser.add_argument("--eval", type=Path, help="a labelled call set (calls/*.call + callsynth.py) to add")
     parser.add_argument("--json", type=Path, help="write the figures here (after every call)")
+    parser.add_argument("--summarise", type=Path, metavar="JSON", help="only print the figures of an earlier run")
     args = parser.parse_args()
+    if args.summarise:
+        earlier = json.loads(args.summarise.read_text())
+        args.pace, args.effort = earlier["summary"]["pace"], earlier["summary"]["effort"]
+        for key, value in summarise(earlier["calls"], args).items():
+            print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")
+        return
 
     wavs = calls(args.eval)
     playbook, _ = load_playbook_or_default(None)

@@ -46,6 +46,7 @@ class KillCase:
     kind: str  # "live" or "analyze"
     at_s: float  # call time (live) or seconds into the run (analyze) of the kill
     read_s: float = 0.0  # analyze: audio the process had read at the kill
+    finished: bool = False  # analyze: it had finished before the kill (the session is complete)
     shown: list[str] = field(default_factory=list)  # final lines the user had seen before the kill
     kept: list[str] = field(default_factory=list)  # utterances in the store after recovery
     audio_s: float = 0.0  # audio kept
@@ -66,7 +67,11 @@ class KillCase:
             not self.missing
             and self.audio_lost_s <= 2.0
             and self.integrity == "ok"
-            and (self.state == "recovered" or (self.sessions == 0 and not self.shown))
+            and (
+                self.state == "recovered"
+                or (self.finished and self.state == "complete")
+                or (self.sessions == 0 and not self.shown)
+            )
         )
 
 
@@ -216,6 +221,7 @@ def kill_analyze(wav: Path, case_dir: Path, at_s: float) -> KillCase:
         time.sleep(at_s)
         # What the user could have seen by now: the utterances already committed.
         shown = [r[0] for r in rows(store, "SELECT text FROM utterances")]
+        finished = proc.poll() is not None  # the file was done before the plug was pulled
         killed = time.monotonic()
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
@@ -224,7 +230,7 @@ def kill_analyze(wav: Path, case_dir: Path, at_s: float) -> KillCase:
             proc.kill()
             proc.wait()
     reader.join(2)
-    case = KillCase("analyze", killed - started, shown=shown, read_s=position[0])
+    case = KillCase("analyze", killed - started, shown=shown, read_s=position[0], finished=finished)
     return judge(case, store, env)
 
 
