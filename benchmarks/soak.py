@@ -208,6 +208,12 @@ def summarise(rows: list[dict], args: argparse.Namespace) -> dict:
         "rss_first_call_mb": rss[0] if rss else None,
         "rss_last_call_mb": rss[-1] if rss else None,
         "rss_mb_per_audio_hour": slope(hours[1:], rss[1:]),
+        # Caches fill during the first calls: the second half of the run is the growth that lasts.
+        "rss_mb_per_audio_hour_second_half": slope(
+            [h for h in hours if h >= hours[-1] / 2], [m for h, m in zip(hours, rss, strict=True) if h >= hours[-1] / 2]
+        )
+        if hours
+        else 0.0,
         "drift_window_h": window,
         "p95_latency_first_hour_s": percentile(first, 0.95),
         "p95_latency_last_hour_s": percentile(last, 0.95),
