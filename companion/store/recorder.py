@@ -37,7 +37,6 @@ from companion.store.session_lock import SessionLock
 log = logging.getLogger(__name__)
 
 _STOP = object()
-AUDIO_PUSH_S = 0.5  # call time between hand-overs of the audio to the system: one Ogg page (audio_file.MUX_OPTIONS)
 MAX_AHEAD_S = 0.5  # sound a file's reader may be ahead of what the system has been given (a page)
 WRITER_WAIT_S = 2.0  # the longest a file's reader waits for the writer at one block
 MAX_BATCH = 2000  # queued items saved in one commit (about a minute of a call's audio blocks)
@@ -331,8 +330,10 @@ class SessionRecorder:
                 self._last_flush = time.monotonic()
                 audio.flush()
                 self._pushed_s = audio.seconds
-            elif audio.seconds - self._pushed_s >= AUDIO_PUSH_S:
-                # AudioWriter.flush also fsyncs; its buffered file is pushed without that.
+            elif audio.seconds > self._pushed_s:
+                # AudioWriter.flush also fsyncs; its buffered file is pushed without that (a
+                # no-op until the muxer has finished a page).  After every batch, not every
+                # half second: a reader waiting for the push must never wait on a threshold.
                 audio._file.flush()
                 self._pushed_s = audio.seconds
             else:
