@@ -223,7 +223,8 @@ def kill_analyze(wav: Path, case_dir: Path, at_s: float) -> KillCase:
         shown = [r[0] for r in rows(store, "SELECT text FROM utterances")]
         finished = proc.poll() is not None  # the file was done before the plug was pulled
         killed = time.monotonic()
-        os.kill(proc.pid, signal.SIGKILL)
+        if not finished:
+            os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
     finally:
         if proc.poll() is None:
