@@ -192,8 +192,8 @@ def run_call(wav: Path, pace: float, store: Path, settings: EngineSettings, coac
 def summarise(rows: list[dict], args: argparse.Namespace) -> dict:
     hours = [r["audio_h_end"] for r in rows]
     rss = [r["rss_mb"] for r in rows]
-    # The first hour against the last; a run cut short compares its first and last thirds.
-    window = min(1.0, (hours[-1] if hours else 0.0) / 3) or 1.0
+    # The first hour against the last; a run cut short compares its halves.
+    window = min(1.0, (hours[-1] if hours else 0.0) / 2) or 1.0
     first = [lat for r in rows if r["audio_h_end"] <= window for lat in r["latencies"]]
     last_start = max(0.0, (hours[-1] if hours else 0.0) - window)
     last = [lat for r in rows if r["audio_h_end"] - r["audio_s"] / 3600 >= last_start for lat in r["latencies"]]
