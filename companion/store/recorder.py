@@ -27,7 +27,7 @@ from companion.audio.frames import AudioBlock
 from companion.errors import StoreError
 from companion.events import CallEnded, CallStarted, Event, Level
 from companion.store import event_codec
-from companion.store.audio_file import AudioWriter
+from companion.store.audio_file import AudioWriter, repair
 from companion.store.db import SessionStore, new_uid
 from companion.store.private_files import private_dir, private_file
 from companion.store.records import SessionInfo
@@ -38,6 +38,9 @@ from companion.store.session_lock import SessionLock
 log = logging.getLogger(__name__)
 
 _STOP = object()
+MAX_AHEAD_S = 0.5  # sound a file's reader may be ahead of what the system has been given (a page)
+WRITER_WAIT_S = 2.0  # the longest a file's reader waits for the writer at one block
+MAX_BATCH = 2000  # queued items saved in one commit (about a minute of a call's audio blocks)
 
 
 def default_spool_dir() -> Path:
@@ -94,10 +97,17 @@ class SessionRecorder:
         self._spooled = -1  # last sequence number written to the spool file
         self.failing = False  # the store refuses writes; events wait in memory and the spool
         self._last_flush = time.monotonic()
+        self._pushed_s = 0.0  # call time up to which the audio has been handed to the system
         self._last_retry = 0.0
         self._finished = False
+        self._told = False  # the user has been told the store is failing (once until it works again)
+        self._audio_stopped_at: float | None = None  # call time the audio file could no longer be written
+        self._broken_audio: AudioWriter | None = None
+        self._audio_speakers: list[str] = []
         self._ended_at: float | None = None  # call time of CallEnded, once it has come
         self._queue: queue.Queue[Any] = queue.Queue()
+        self._paced = False  # a file read faster than real time waits for its sound to be kept
+        self._kept = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="session-recorder", daemon=True)
         self._thread.start()
 
@@ -111,10 +121,29 @@ class SessionRecorder:
     def on_event(self, event: Event) -> None:
         if isinstance(event, Level) and not self.settings.keep_levels:
             return
+        if isinstance(event, CallStarted):
+            self._paced = not event.realtime
         self._queue.put(event)
 
     def on_audio(self, block: AudioBlock) -> None:
         self._queue.put(block)
+        if self._paced:
+            self._wait_for_writer(block.t1)
+
+    def _wait_for_writer(self, t: float) -> None:
+        """Hold a file's reader while the writer is more than ``MAX_AHEAD_S`` of sound behind.
+
+        A live call cannot wait, and is never far ahead; a file read at twenty times real
+        time would otherwise run seconds ahead of what a kill leaves on the disk.  The wait
+        is bounded, so a stuck disk slows an import down but never hangs it.
+        """
+        deadline = time.monotonic() + WRITER_WAIT_S
+        with self._kept:
+            while t - self._pushed_s > MAX_AHEAD_S and self._audio_open() and time.monotonic() < deadline:
+                self._kept.wait(0.1)
+
+    def _audio_open(self) -> bool:
+        return self._thread.is_alive() and not self._finished and (self._audio is not None or self._info is None)
 
     def close(self, timeout: float | None = 30.0) -> None:
         """Finish the session (if the call did not end by itself) and wait for everything to be written."""
@@ -126,24 +155,37 @@ class SessionRecorder:
     def _run(self) -> None:
         while True:
             try:
-                item = self._queue.get(timeout=self.settings.flush_every_s)
+                batch = [self._queue.get(timeout=self.settings.flush_every_s)]
             except queue.Empty:
-                item = None
+                batch = [None]
+            # Everything else waiting goes in the same commit and flush: one fsync per item
+            # let a file analysed faster than real time leave the writer seconds behind.
+            while batch[-1] is not _STOP and len(batch) < MAX_BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            for item in batch:
+                try:
+                    if item is _STOP:
+                        if not self._finished and self._info is not None:
+                            ended = self._ended_at
+                            how = "stopped" if ended is None else "ended"
+                            self._finish(self._last_t if ended is None else ended, how)
+                        return
+                    if item is None and self._ended_at is not None and not self._finished:
+                        self._finish(self._ended_at, "ended")  # the call ended and nothing followed it
+                    if isinstance(item, AudioBlock):
+                        self._write_audio(item)
+                    elif item is not None:
+                        self._record(item)
+                except Exception:  # the recorder must never die mid-call: log, keep going
+                    log.exception("session recorder failed on %r", item)
             try:
-                if item is _STOP:
-                    if not self._finished and self._info is not None:
-                        ended = self._ended_at
-                        self._finish(self._last_t if ended is None else ended, "stopped" if ended is None else "ended")
-                    return
-                if item is None and self._ended_at is not None and not self._finished:
-                    self._finish(self._ended_at, "ended")  # the call ended and nothing followed it
-                if isinstance(item, AudioBlock):
-                    self._write_audio(item)
-                elif item is not None:
-                    self._record(item)
+                self._commit()
                 self._keep_durable()
-            except Exception:  # the recorder must never die mid-call: log, keep going
-                log.exception("session recorder failed on %r", item)
+            except Exception:
+                log.exception("session recorder failed to save")
 
     def _record(self, event: Event) -> None:
         if isinstance(event, CallStarted):
@@ -155,7 +197,6 @@ class SessionRecorder:
         self._pending.append((self._seq, event))
         self._seq += 1
         self._last_t = max(self._last_t, event.t)
-        self._commit()
         if isinstance(event, CallEnded):
             # Not finished yet: the coach answers the end of the call with its last events
             # (a closing silence, say), which arrive right after it.  The session is finished
@@ -177,6 +218,7 @@ class SessionRecorder:
         )
         self._open_store()
         audio_speakers = ["agent", "customer"] if {"agent", "customer"} <= set(speakers) else speakers[:1]
+        self._audio_speakers = audio_speakers
         for folder in (self._root / "audio", self.spool_dir):
             try:
                 private_dir(folder)
@@ -222,6 +264,7 @@ class SessionRecorder:
                 if self.failing:
                     log.info("session %s: the store is writable again; everything is saved", self.uid)
                     self.failing = False
+                    self._told = False  # a later failure is news again
                     if self._spool is not None:
                         self._spool.unlink(missing_ok=True)
                         self._spool = None
@@ -261,20 +304,47 @@ class SessionRecorder:
         try:
             self._audio.write(block)
         except StoreError as exc:
-            self._report(exc)
-            self._audio = None
+            self._audio_failed(exc)
+
+    def _audio_failed(self, exc: StoreError) -> None:
+        """The encoder cannot go on after a failed write; the transcript can, and the file
+        is mended at the end (it stops where the disk filled)."""
+        self._report(exc)
+        self._audio_stopped_at = self._pushed_s
+        self._broken_audio = self._audio
+        self._audio = None
 
     def _keep_durable(self) -> None:
-        if time.monotonic() - self._last_flush < self.settings.flush_every_s:
+        """The audio reaches the system at every page, and the disk once a second.
+
+        A killed app loses only what the system has not been given: the writer hands
+        over each Ogg page (half a second) as it is made, by call time, so a file
+        analysed ten times faster than real time does not hold ten seconds in memory.
+        An fsync per page made the writer fall seconds behind such a file on a busy
+        disk, so the flush to the disk itself (a power cut) stays once a wall second.
+        """
+        audio = self._audio
+        if audio is None or audio.closed:
             return
-        self._last_flush = time.monotonic()
-        if self._audio is not None and not self._audio.closed:
-            try:
-                self._audio.flush()
-            except StoreError as exc:
-                self._report(exc)
-        if self._pending:
-            self._commit()
+        try:
+            if time.monotonic() - self._last_flush >= self.settings.flush_every_s:
+                self._last_flush = time.monotonic()
+                audio.flush()
+                self._pushed_s = audio.seconds
+            elif audio.seconds > self._pushed_s:
+                # AudioWriter.flush also fsyncs; its buffered file is pushed without that (a
+                # no-op until the muxer has finished a page).  After every batch, not every
+                # half second: a reader waiting for the push must never wait on a threshold.
+                audio._file.flush()
+                self._pushed_s = audio.seconds
+            else:
+                return
+            with self._kept:
+                self._kept.notify_all()
+        except (OSError, StoreError) as exc:
+            self._audio_failed(
+                exc if isinstance(exc, StoreError) else StoreError(f"cannot write the call's audio: {exc}")
+            )
 
     def _finish(self, duration: float, how: str) -> None:
         self._finished = True
@@ -291,11 +361,12 @@ class SessionRecorder:
                 if self._store is not None and self.session_id is not None:
                     with contextlib.suppress(StoreError):
                         self._store.set_audio(self.session_id, None)
+        note = self._mend_audio()
         self._commit(force=True)
         saved = False
         if not self._pending and self._store is not None and self.session_id is not None:
             try:
-                self._store.finish_session(self.session_id, round(duration, 3), "complete")
+                self._store.finish_session(self.session_id, round(duration, 3), "complete", note)
                 saved = True
             except StoreError as exc:
                 self._report(exc)
@@ -306,13 +377,41 @@ class SessionRecorder:
             self._lock.release()
         log.info("session %s %s after %.1f s", self.uid, how, duration)
 
+    def _mend_audio(self) -> str:
+        """After a failed write, make the audio kept so far a clean file; the note says where it stops."""
+        if self._audio_stopped_at is None or self.audio_path is None:
+            return ""
+        broken, self._broken_audio = self._broken_audio, None
+        if broken is not None:
+            with contextlib.suppress(OSError, StoreError):
+                broken._file.close()
+        kept = 0.0
+        with contextlib.suppress(StoreError, OSError):
+            kept = repair(self.audio_path, self._audio_speakers)
+        return (
+            f"The store could not be written at {_clock(self._audio_stopped_at)} (the disk was full?): "
+            f"the audio stops at {_clock(kept)}; the transcript is complete."
+        )
+
     def _report(self, exc: StoreError) -> None:
         if self.errors and str(self.errors[-1]) == str(exc):
             return
-        log.warning("session store: %s", exc)
         self.errors.append(exc)
+        if self._told:
+            # One failure, one banner: a full disk fails the audio, the database and the
+            # retries in turn, and the person needs to hear it once, not once per write.
+            log.info("session store: %s", exc)
+            return
+        self._told = True
+        # Said by whoever listens (the window's banner, the command line's one line), else logged.
+        (log.info if self._on_error is not None else log.warning)("session store: %s", exc)
         if self._on_error is not None:
             try:
                 self._on_error(exc)
             except Exception:
                 log.exception("the store error callback failed")
+
+
+def _clock(seconds: float) -> str:
+    m, sec = divmod(round(seconds), 60)
+    return f"{m}:{sec:02d}"

@@ -82,7 +82,7 @@ def _finalize(store: SessionStore, session_id: int) -> RecoveredSession:
         f"It was recovered with {utterances} utterances and {_clock(audio_s)} of audio."
     )
     store.finish_session(session_id, duration, "recovered", message)
-    log.warning("%s", message)
+    log.info("%s", message)  # the caller shows it (status bar, or one line on the command line)
     return RecoveredSession(session_id, summary.uid, utterances, audio_s, message)
 
 

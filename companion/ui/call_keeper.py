@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from companion.errors import StoreError
 from companion.store.db import SessionStore
+from companion.store.instance_lock import InstanceLock, in_use_message
 from companion.store.recorder import RecorderSettings, SessionRecorder, default_spool_dir
 from companion.store.recovery import RecoveredSession, recover
 from companion.ui.bridge import CallSession
@@ -56,12 +57,20 @@ class CallKeeper(QObject):
         self.recorder: SessionRecorder | None = None
         self.last_session_id: int | None = None
         self._failure_shown = False
+        self.instance = InstanceLock(self.store_dir)  # held while this window uses the store
         self._recorder_error.connect(self._on_recorder_error, Qt.ConnectionType.QueuedConnection)
 
     # -- start-up -------------------------------------------------------------------------
 
     def recover(self) -> list[RecoveredSession]:
-        """Finish the sessions a crash left open; say what was saved in one line."""
+        """Finish the sessions a crash left open; say what was saved in one line.
+
+        Also claims the store for this window, and says so if another copy of the app has it.
+        """
+        holder = self.instance.acquire("a Call Companion window")
+        if holder is not None:
+            text = in_use_message(self.store_dir, holder)
+            self.message.emit(f"{text[0].upper()}{text[1:]}.")
         try:
             with SessionStore(self.store_dir) as store:
                 recovered = recover(store, self.spool_dir or default_spool_dir())
@@ -69,7 +78,7 @@ class CallKeeper(QObject):
             self._show_failure(str(exc))
             return []
         text = recovery_message(recovered)
-        if text:
+        if text and holder is None:  # the other copy's warning stays on screen: it matters more
             self.message.emit(text)
         return recovered
 
