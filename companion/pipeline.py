@@ -194,8 +194,9 @@ class CallPipeline:
             for speaker, _ in self.source.channels
         }
         speakers = [speaker for speaker, _ in self.source.channels]
-        # Two channels may carry one voice (a leak, or dual mono): each line is given once.
-        if len(speakers) == 2 and settings.one_voice_per_line:
+        # Two channels may carry one voice (a leak, or dual mono): each line is given once. A source
+        # that split one recording by voice (a mono file) made its channels apart: nothing to judge.
+        if len(speakers) == 2 and settings.one_voice_per_line and not getattr(self.source, "voices_apart", False):
             self._router = SegmentRouter(BleedJudge(speakers))
         transcriber = Transcriber(
             model,

@@ -31,6 +31,7 @@ class MonoSource:
     """Plays a diarized mono file; ``agent`` is "first" or "second" (which party is the agent)."""
 
     carries_audio = True
+    voices_apart = True  # each channel holds only its voice's pieces: no leak to look for
 
     def __init__(self, path: str | Path, agent: Party = "first", realtime: bool = False) -> None:
         self.path = Path(path)
