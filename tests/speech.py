@@ -49,10 +49,9 @@ def speak(text: str, speaker: str = "agent", wpm: int | None = None, phone: bool
         effects = ["sinc", "300-3400"] if phone else []
         if phone:
             mid = Path(d, "mid.wav")
-            subprocess.run(["sox", "-D", str(raw), "-r", "8000", "-c", "1", str(mid), *effects], check=True)
+            subprocess.run(["sox", str(raw), "-r", "8000", "-c", "1", str(mid), *effects], check=True)
             raw = mid
-        # No dither (-D): the same script makes the same samples on every run, so a test reads the same call.
-        subprocess.run(["sox", "-D", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
+        subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
         with wave.open(str(out)) as w:
             return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
 

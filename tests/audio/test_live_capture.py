@@ -12,13 +12,12 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import speech
-from tests.audio.pulse import PulseServer, available
+from tests.audio.pulse import PulseServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = [
@@ -26,16 +25,6 @@ SCRIPT = [
     ("customer", "Hi, my water bill doubled this month and I do not understand why."),
     ("agent", "I can look into that for you right away."),
 ]
-
-
-@pytest.fixture(scope="module")
-def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseServer]:
-    if not available():
-        pytest.fail("pulseaudio, pactl, paplay and sox are needed: run scripts/setup-system.sh")
-    server = PulseServer(tmp_path_factory.mktemp("pulse"))
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture(scope="module")

@@ -7,29 +7,12 @@ of sound before the kill is missing, the store is sound and the call is marked r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests import speech
-from tests.audio.pulse import PulseServer, available
+from tests.audio.pulse import PulseServer
 from tests.faults import drive
-
-
-@pytest.fixture(scope="module")
-def call_wav(espeak: None) -> tuple[Path, list[speech.Turn]]:
-    return speech.synthesize_call(drive.KILL_SCRIPT, gap_s=0.8)
-
-
-@pytest.fixture(scope="module")
-def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseServer]:
-    if not available():
-        pytest.fail("pulseaudio, pactl, paplay and sox are needed: run scripts/setup-system.sh")
-    server = PulseServer(tmp_path_factory.mktemp("pulse"))
-    server.start()
-    yield server
-    server.kill()
 
 
 def check(case: drive.KillCase) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,24 +12,8 @@ from pytestqt.qtbot import QtBot
 from companion.store.db import SessionStore
 from companion.store.instance_lock import InstanceLock
 from companion.ui.call_keeper import CallKeeper
-from tests import speech
-from tests.audio.pulse import PulseServer, available
+from tests.audio.pulse import PulseServer
 from tests.faults import drive
-
-
-@pytest.fixture(scope="module")
-def call_wav(espeak: None) -> tuple[Path, list[speech.Turn]]:
-    return speech.synthesize_call(drive.KILL_SCRIPT, gap_s=0.8)
-
-
-@pytest.fixture(scope="module")
-def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseServer]:
-    if not available():
-        pytest.fail("pulseaudio, pactl, paplay and sox are needed: run scripts/setup-system.sh")
-    server = PulseServer(tmp_path_factory.mktemp("pulse"))
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.mark.live
