@@ -58,8 +58,7 @@ class KillCase:
 
     @property
     def missing(self) -> list[str]:
-        kept = {normal(t) for t in self.kept}
-        return [t for t in self.shown if normal(t) not in kept]
+        return missing_lines(self.shown, self.kept)
 
     @property
     def survived(self) -> bool:
@@ -77,6 +76,12 @@ class KillCase:
 
 def normal(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def missing_lines(shown: list[str], kept: list[str]) -> list[str]:
+    """Lines the user saw that the store did not keep (compared as normalised words)."""
+    stored = {normal(t) for t in kept}
+    return [t for t in shown if normal(t) not in stored]
 
 
 def case_env(case_dir: Path, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -302,8 +307,7 @@ class DiskFullCase:
 
     @property
     def missing(self) -> list[str]:
-        kept = {normal(t) for t in self.kept}
-        return [t for t in self.shown if normal(t) not in kept]
+        return missing_lines(self.shown, self.kept)
 
 
 def mount_tmpfs(folder: Path, size: str = "4m") -> bool:
@@ -392,8 +396,7 @@ class DeviceLostCase:
 
     @property
     def missing(self) -> list[str]:
-        kept = {normal(t) for t in self.kept}
-        return [t for t in self.shown if normal(t) not in kept]
+        return missing_lines(self.shown, self.kept)
 
 
 def sink_module(env: dict[str, str], sink: str = "call") -> str | None:
