@@ -74,7 +74,7 @@ class Coach:
                 log.info("%s", exc)
         self.spotter = PitfallSpotter(playbook)
         self._heard: list[str] = []  # the customer's words since the agent last spoke: the reader's context
-        self._agent_said: dict[int, tuple[str, bool, set[str]]] = {}  # utterance -> context, opening, steps
+        self._agent_said: dict[int, tuple[str, bool, set[str], str]] = {}  # utterance -> context, opening, steps, phase
         self.lines = {"customer": SentimentLine(), "agent": SentimentLine()}
         self.mood = MoodWatch()
         self.progress = CallProgress()
