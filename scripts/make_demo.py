@@ -88,7 +88,7 @@ def speak(text: str, speaker: str) -> np.ndarray:
             check=True,
             capture_output=True,
         )
-        subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
+        subprocess.run(["sox", "-R", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
         with wave.open(str(out)) as w:
             pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
     return pcm.astype(np.float32) / 32768.0

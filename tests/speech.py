@@ -46,12 +46,14 @@ def speak(text: str, speaker: str = "agent", wpm: int | None = None, phone: bool
             check=True,
             capture_output=True,
         )
+        # sox dithers when it narrows to 16 bits; -R seeds the dither, so a script
+        # always makes the same samples and a recognition bound holds or fails every run.
         effects = ["sinc", "300-3400"] if phone else []
         if phone:
             mid = Path(d, "mid.wav")
-            subprocess.run(["sox", str(raw), "-r", "8000", "-c", "1", str(mid), *effects], check=True)
+            subprocess.run(["sox", "-R", str(raw), "-r", "8000", "-c", "1", str(mid), *effects], check=True)
             raw = mid
-        subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
+        subprocess.run(["sox", "-R", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
         with wave.open(str(out)) as w:
             return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
 
@@ -81,7 +83,8 @@ def synthesize_call(
     norm = [t if isinstance(t, Turn) else Turn(t[0], t[1]) for t in turns]
     key = hashlib.sha256(
         json.dumps(
-            [[t.speaker, t.text] for t in norm] + [gap_s, lead_s, phone, sorted((overlap_s or {}).items())]
+            [[t.speaker, t.text] for t in norm]
+            + [gap_s, lead_s, phone, sorted((overlap_s or {}).items()), "repeatable-dither"]
         ).encode()
     )
     CACHE.mkdir(exist_ok=True)

@@ -83,8 +83,13 @@ def test_a_live_call_shows_each_line_first_and_settles_it_after(call) -> None:
         assert r.speaker == line.speaker and line.emitted is not None and r.t >= line.emitted
         assert seen.index(r) > seen.index(line)
     settled = {r.utterance: r.text for r in revisions}
+    heard = []
     for turn in turns:
         line = next(u for u in lines.values() if abs(u.start - turn.start) < 1.0)
         text = settled[line.id]
+        heard.append(text)
         assert len(speech.normalise(text).split()) <= len(speech.normalise(turn.text).split()) + 2, text
-        assert speech.word_error_rate(turn.text, text) <= 0.35, (turn.text, text)
+        # Live, a line's context is whatever its speaker's earlier lines read when it was settled,
+        # which depends on the machine's pace: one line may read worse, the call must not.
+        assert speech.word_error_rate(turn.text, text) <= 0.5, (turn.text, text)
+    assert speech.word_error_rate(" ".join(t.text for t in turns), " ".join(heard)) <= 0.2

@@ -60,7 +60,7 @@ class PulseServer:
         if channel is None:
             return subprocess.Popen(["paplay", f"--device={sink}", str(wav)], env=self.env)
         mono = wav.with_name(f"{wav.stem}.ch{channel}.wav")
-        subprocess.run(["sox", str(wav), str(mono), "remix", str(channel + 1)], check=True)
+        subprocess.run(["sox", "-R", str(wav), str(mono), "remix", str(channel + 1)], check=True)
         return subprocess.Popen(["paplay", f"--device={sink}", str(mono)], env=self.env)
 
 
