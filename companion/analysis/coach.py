@@ -125,14 +125,17 @@ class Coach:
         reading = self.reader.read(u.text, speaker)
         out: list[Event] = []
         if speaker == "customer":
+            words = reading.score
             if self.moods is not None:
                 sense = self.moods.sense(u.text)
                 score = round(blend(reading.score, sense), 4)
                 reading = Reading(
                     score, reading.raw, reading.evidence, (*reading.notes, f"meaning {sense.valence:+.2f}")
                 )
-            reading = self._with_raised_voice(u, reading)
-            out += self._customer(u, reading)
+            raised = self._with_raised_voice(u, reading)
+            if raised is not reading:
+                words = min(words, raised.score)  # a raised voice is heat, whatever the words
+            out += self._customer(u, raised, words)
             self._last_customer = u
             self._heard.append(u.text)
         else:
@@ -141,7 +144,7 @@ class Coach:
         out.append(NextStep(u.t, step, reason, u.id))
         return out
 
-    def _customer(self, u: Utterance, reading: Reading) -> list[Event]:
+    def _customer(self, u: Utterance, reading: Reading, words: float) -> list[Event]:
         line = self.lines["customer"]
         before = line.smoothed
         point = line.add(u.t, reading.score, reading.evidence, u.end - u.start)
@@ -149,7 +152,7 @@ class Coach:
         swing = self.mood.update(before, reading.score, point.smoothed)
         if swing is not None:
             out.append(Mood(u.t, swing, round(point.smoothed, 4), u.id))  # type: ignore[arg-type]
-        self.progress.customer_said(u.text, reading.score, before, escalated=swing == "escalated")
+        self.progress.customer_said(u.text, reading.score, before, escalated=swing == "escalated", words=words)
         return out
 
     def _agent(self, u: Utterance, reading: Reading) -> list[Event]:

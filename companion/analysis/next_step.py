@@ -119,7 +119,15 @@ class CallProgress:
         self.agent_since_customer += 1
         self.agent_since_need += 1
 
-    def customer_said(self, text: str, score: float, line: float | None, escalated: bool) -> None:
+    def customer_said(
+        self, text: str, score: float, line: float | None, escalated: bool, words: float | None = None
+    ) -> None:
+        """``score`` is the line's mood; ``words`` what its emotion words alone say (VADER), if known.
+
+        A flare-up is heard in emotion words: a calm answer of bad facts ("I emailed twice.
+        Nobody answered.") reads upset, but does not send the agent back to empathy.
+        """
+        heat = score if words is None else words
         upset = score <= UPSET
         if upset and not self.ever_upset and self.customer_words >= TOLD_STORY_WORDS:
             self.heard = True  # a calm caller who turns sour has already told their story
@@ -142,7 +150,9 @@ class CallProgress:
             self.needs_empathy = not self.done("empathize") or after_fix
             self.why = "the customer is upset"
         elif self.ever_upset and self.done("empathize") and not self.needs_empathy:
-            sharp = (score <= REESCALATION and line is not None and line - score >= REESCALATION_DROP) or escalated
+            sharp = (heat <= REESCALATION and line is not None and line - heat >= REESCALATION_DROP) or (
+                escalated and heat <= UPSET
+            )
             if sharp or repeated:
                 self.needs_empathy = True
                 self.why = "they are upset again" if sharp else "they are repeating the complaint"
