@@ -190,6 +190,8 @@ class CallPipeline:
                 settings.effort.partial_every_s if partials else None,
                 settings.effort.first_partial_s,
                 settings.effort.prefinal_after_windows,
+                settings.effort.short_line_s,
+                settings.effort.short_line_prefinal_windows,
             )
             for speaker, _ in self.source.channels
         }

@@ -40,6 +40,9 @@ class Effort:
     # last 1 window or more, 50 two or more, 17 six or more (19 lines end).  Six costs the
     # first text 160 ms against one, within the 0.45 s end-of-speech wait on an idle machine.
     prefinal_after_windows: int = 6
+    # A line shorter than this so far waits this many windows instead (0 s: no difference).
+    short_line_s: float = 0.0
+    short_line_prefinal_windows: int = 6
     # Which live lines are recognised again in context (companion.asr.context).
     settle: str = SETTLE_DOUBTFUL
     # A first text is doubtful below this mean token log-probability, or with fewer words
@@ -53,6 +56,10 @@ class Effort:
     # WER 0.099 -> 0.127 on the internet-outage call), so only low decodes greedily.
     final_beam: int = 5
     settle_beam: int = 5
+    # Pass kinds whose encoder window is cut to the audio plus a margin instead of Whisper's
+    # padded 30 s (companion.asr.window): about half the CPU of a pass on a short line.
+    # Settles hold up to 20 s of context, so they gain little and keep the full window.
+    short_window: frozenset[str] = frozenset({"partial", "prefinal", "final"})
 
     def doubtful(self, text: str, logprob: float) -> bool:
         """Whether a line's first text is worth the second recognition in context."""
@@ -69,7 +76,14 @@ EFFORTS: dict[str, Effort] = {
     ),
     "normal": Effort(),
     # What the engine did before the power setting: a partial every 0.5 s, every line settled.
-    "high": Effort(name="high", partial_every_s=0.5, partial_duty=1.0, prefinal_after_windows=1, settle=SETTLE_ALL),
+    "high": Effort(
+        name="high",
+        partial_every_s=0.5,
+        partial_duty=1.0,
+        prefinal_after_windows=1,
+        settle=SETTLE_ALL,
+        short_window=frozenset(),
+    ),
 }
 DEFAULT_EFFORT = "normal"
 

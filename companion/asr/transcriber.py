@@ -37,6 +37,8 @@ from companion.asr.effort import Effort
 from companion.asr.model import ModelSettings
 from companion.asr.schedule import JobKind, Key, RecognitionQueue
 from companion.asr.segmenter import SegmentAudio
+from companion.asr.window import ShortWindow
+from companion.audio.frames import SAMPLE_RATE
 from companion.events import Speaker, Word
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 # is taken for noise the VAD let through rather than words.
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
+# Digital silence put after a partial's audio when its encoder window is cut short (samples).
+PARTIAL_SILENCE = SAMPLE_RATE // 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,12 @@ class Transcriber:
         self._model = model
         self._settings = settings
         self.effort = effort or Effort()
-        # Recognition passes made, by speaker and kind ("partial", "prefinal", "final", "settle"):
+        self._whisper = ShortWindow(model, settings.language)
+        # Live passes of the kinds the effort names encode a window cut to the audio; a file's
+        # analysis keeps Whisper's 30 s window (its figures were measured that way).
+        self._short_kinds = self.effort.short_window if settle_later else frozenset()
+        # Recognition passes made, by speaker and kind ("partial", "prefinal", "final", "settle",
+        # and "redone": a short-window pass that looped, done again on the full window):
         # what the call cost, since every pass costs about the same.
         self.passes: Counter[tuple[Speaker, str]] = Counter()
         self._on_result = on_result
@@ -268,18 +277,17 @@ class Transcriber:
             beam = min(beam, self.effort.settle_beam if job.kind == "settle" else self.effort.final_beam)
         with self._cond:
             self.passes[job.speaker, job.kind] += 1
-        segments, _info = self._model.transcribe(  # type: ignore[attr-defined]
-            audio,
-            language=self._settings.language,
-            beam_size=beam,
-            best_of=1,
-            temperature=0.0,
-            vad_filter=False,
-            condition_on_previous_text=False,
-            without_timestamps=not want_words,
-            word_timestamps=want_words,
-            prefix=prefix,
-        )
+        if self._short_kinds and job.kind in self._short_kinds:
+            if job.kind == "partial":
+                # Provisional audio stops mid-speech; finals end in the segmenter's pad of
+                # silence.  Without one, a short window's decoder does not know where to stop.
+                audio = np.concatenate([audio, np.zeros(PARTIAL_SILENCE, dtype=np.float32)])
+            segments, redone = self._whisper.transcribe(audio, beam, prefix, want_words)
+            if redone:  # it looped, and was done again on the full window: one more pass
+                with self._cond:
+                    self.passes[job.speaker, "redone"] += 1
+        else:
+            segments = self._whisper.full(audio, beam, prefix, want_words)
         texts: list[str] = []
         words: list[Word] = []
         logprobs: list[float] = []
