@@ -13,11 +13,11 @@ file, finals are recognised that way at once.  In a live call the plain text
 comes first, within a second, and a "settle" request recognises the line again
 in context when nothing more urgent is waiting; its text replaces the first.
 
-Every pass costs about the same (Whisper encodes a padded 30 s window), so the
-power setting (companion.asr.effort) decides how many a live call makes: how
-often partials run (with a duty cap that thins them out on a loaded machine),
-and which lines are settled again (doubtful ones at the default).  ``passes``
-counts what was spent.
+The power setting (companion.asr.effort) decides how many passes a live call
+makes: how often partials run (with a duty cap that thins them out on a loaded
+machine), which lines are settled again (doubtful ones at the default), and which
+passes encode a window cut to their audio instead of Whisper's padded 30 s
+(companion.asr.window).  ``passes`` counts what was spent.
 """
 
 from __future__ import annotations
