@@ -80,7 +80,6 @@ class Transcriber:
         context (live); otherwise finals are recognised in context straight away.
         ``effort``: how much a live call may spend on partials and settling (companion.asr.effort).
         """
-        self._model = model
         self._settings = settings
         self.effort = effort or Effort()
         self._whisper = ShortWindow(model, settings.language)
@@ -89,7 +88,7 @@ class Transcriber:
         self._short_kinds = self.effort.short_window if settle_later else frozenset()
         # Recognition passes made, by speaker and kind ("partial", "prefinal", "final", "settle",
         # and "redone": a short-window pass that looped, done again on the full window):
-        # what the call cost, since every pass costs about the same.
+        # what the call cost (a pass on a window cut to the audio costs about half a 30 s one).
         self.passes: Counter[tuple[Speaker, str]] = Counter()
         self._on_result = on_result
         self._word_timestamps = word_timestamps
