@@ -83,7 +83,7 @@ class SlowMotion:
         self._file.run(paced, stop)
 
 
-def child(wav: Path, out: Path, effort_name: str, pace: float = 1.0) -> None:
+def child(wav: Path, out: Path, effort_name: str, pace: float = 1.0, bleed_check: bool = True) -> None:
     """One live call in this process, coached as in the window; writes the CPU it took and every line."""
     from companion.analysis.coach import coach_for
     from companion.analysis.playbook import load_playbook_or_default
@@ -93,7 +93,7 @@ def child(wav: Path, out: Path, effort_name: str, pace: float = 1.0) -> None:
     from companion.events import CallEnded, Revision, Utterance
     from companion.pipeline import CallPipeline, EngineSettings
 
-    settings = EngineSettings(effort=effort_named(effort_name))
+    settings = EngineSettings(effort=effort_named(effort_name), one_voice_per_line=bleed_check)
     load_model(settings.model)  # the window preloads the model too: loading is not the call's cost
     source = FileSource(wav, realtime=True) if pace == 1.0 else SlowMotion(wav, pace)
     playbook, _problem = load_playbook_or_default(None)
@@ -126,10 +126,10 @@ def child(wav: Path, out: Path, effort_name: str, pace: float = 1.0) -> None:
     out.write_text(json.dumps({"cpu_s": cpu, "duration": duration, "lines": lines, "passes": passes}))
 
 
-def run_child(wav: Path, effort: str, pace: float = 1.0) -> dict:
+def run_child(wav: Path, effort: str, pace: float = 1.0, bleed_check: bool = True) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp, "child.json")
-        args = [sys.executable, __file__, "--child", str(wav), str(out), effort, str(pace)]
+        args = [sys.executable, __file__, "--child", str(wav), str(out), effort, str(pace), str(int(bleed_check))]
         subprocess.run(args, cwd=ROOT, check=True)
         return json.loads(out.read_text())
 
@@ -157,7 +157,7 @@ def wer(turns: list[dict], lines: list[dict], field: str, speakers: tuple[str, .
 
 def main() -> None:
     if sys.argv[1:2] == ["--child"]:
-        child(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4], float(sys.argv[5]))
+        child(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4], float(sys.argv[5]), sys.argv[6] == "1")
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--call", type=Path, help="a stereo call WAV (agent left); default: our own script")
@@ -169,14 +169,18 @@ def main() -> None:
         default=1.0,
         help="play the call this many times real speed (e.g. 0.25 on a loaded machine: CPU and passes only)",
     )
+    parser.add_argument(
+        "--no-bleed-check", action="store_true", help="do not judge segments against the other channel (bleed)"
+    )
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--lines", type=Path, help="write every line (first and stored text, times) here")
     args = parser.parse_args()
 
     from engine_bench import call_and_turns
 
     wav, turns = call_and_turns(args.call, args.truth)
 
-    call = run_child(wav, args.effort, args.pace)
+    call = run_child(wav, args.effort, args.pace, not args.no_bleed_check)
     with tempfile.TemporaryDirectory() as tmp:
         quiet = run_child(quiet_call(Path(tmp)), args.effort)  # nothing to fall behind on: real time
 
@@ -205,14 +209,18 @@ def main() -> None:
         figures["stored_wer_agent"] = wer(turns, lines, "text", ("agent",))
         figures["stored_wer_customer"] = wer(turns, lines, "text", ("customer",))
         figures["first_text_wer"] = wer(turns, lines, "first_text")
-    for kind in ("partial", "prefinal", "final", "settle"):
+    for kind in ("partial", "prefinal", "final", "settle", "redone"):
         figures[f"passes_{kind}"] = float(call["passes"].get(kind, 0))
     figures["passes_quiet"] = float(sum(quiet["passes"].values()))
+    # Less sensitive to the machine's load than the call's total, which also counts passes skipped.
+    figures["cpu_per_pass"] = call["cpu_s"] / max(1, sum(call["passes"].values()))
 
     for key, value in figures.items():
         print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1) + "\n")
+    if args.lines:
+        args.lines.write_text(json.dumps(lines, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -106,6 +106,8 @@ class CallPipeline:
         self._router: SegmentRouter | None = None  # set when an audio call with two channels runs
         self._audio_t = 0.0
         self._clock_anchor = (time.monotonic(), 0.0)
+        self._clock_lock = threading.Lock()
+        self._clock_last = 0.0
         self.transcriber: Transcriber | None = None  # set when the call runs; counts its recognition passes
 
     # -- control ---------------------------------------------------------------
@@ -146,7 +148,12 @@ class CallPipeline:
         and that wait is not part of the call.
         """
         anchor_wall, anchor_audio = self._clock_anchor
-        return anchor_audio + (time.monotonic() - anchor_wall)
+        now = anchor_audio + (time.monotonic() - anchor_wall)
+        # A block delivered late re-anchors the clock behind where it had run on to; call
+        # time never runs backwards (a line's settled text came 1 ms "before" its first text).
+        with self._clock_lock:
+            self._clock_last = max(self._clock_last, now)
+            return self._clock_last
 
     # -- the call ----------------------------------------------------------------
 
@@ -190,6 +197,8 @@ class CallPipeline:
                 settings.effort.partial_every_s if partials else None,
                 settings.effort.first_partial_s,
                 settings.effort.prefinal_after_windows,
+                settings.effort.short_line_s,
+                settings.effort.short_line_prefinal_windows,
             )
             for speaker, _ in self.source.channels
         }

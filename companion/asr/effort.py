@@ -1,10 +1,11 @@
 """How much recognition a live call may spend: the power setting (``--effort low|normal|high``).
 
-Every Whisper pass costs the same whatever the line's length (tiny.en always
-encodes a padded 30 s window, ~0.75 CPU-s), so what a call costs is how many
-passes it makes.  Three kinds are optional: provisional text while someone
-talks (partials), early finals at pauses that turn out not to end the line, and
-the second recognition of a line in context (settle).  Analysing a file makes
+What a call costs is how many passes it makes, and how long a window each one
+encodes: Whisper's padded 30 s (~0.75 CPU-s a pass) or, for the kinds in
+``short_window``, a window cut to the audio (companion.asr.window; about half).
+Three kinds of pass are optional: provisional text while someone talks
+(partials), early finals at pauses that turn out not to end the line, and the
+second recognition of a line in context (settle).  Analysing a file makes
 none of them, so the effort only changes live calls.
 """
 
@@ -40,6 +41,12 @@ class Effort:
     # last 1 window or more, 50 two or more, 17 six or more (19 lines end).  Six costs the
     # first text 160 ms against one, within the 0.45 s end-of-speech wait on an idle machine.
     prefinal_after_windows: int = 6
+    # A line shorter than this so far waits this many windows instead (0 s: no difference).  Most
+    # early finals a resumed line wastes come in its first 2 s (after "Okay," or a name): at 12
+    # windows the internet-outage call makes 55 passes instead of 61, every final still served
+    # early, but a short line's text comes up to 190 ms later, so only low does it.
+    short_line_s: float = 0.0
+    short_line_prefinal_windows: int = 6
     # Which live lines are recognised again in context (companion.asr.context).
     settle: str = SETTLE_DOUBTFUL
     # A first text is doubtful below this mean token log-probability, or with fewer words
@@ -53,6 +60,10 @@ class Effort:
     # WER 0.099 -> 0.127 on the internet-outage call), so only low decodes greedily.
     final_beam: int = 5
     settle_beam: int = 5
+    # Pass kinds whose encoder window is cut to the audio plus a margin instead of Whisper's
+    # padded 30 s (companion.asr.window): about half the CPU of a pass on a short line.
+    # Settles hold up to 20 s of context, so they gain little and keep the full window.
+    short_window: frozenset[str] = frozenset({"partial", "prefinal", "final"})
 
     def doubtful(self, text: str, logprob: float) -> bool:
         """Whether a line's first text is worth the second recognition in context."""
@@ -65,11 +76,25 @@ class Effort:
 
 EFFORTS: dict[str, Effort] = {
     "low": Effort(
-        name="low", partial_every_s=6.0, partial_duty=0.3, prefinal_after_windows=9, settle=SETTLE_NONE, final_beam=1
+        name="low",
+        partial_every_s=6.0,
+        partial_duty=0.3,
+        prefinal_after_windows=9,
+        short_line_s=2.0,
+        short_line_prefinal_windows=12,
+        settle=SETTLE_NONE,
+        final_beam=1,
     ),
     "normal": Effort(),
     # What the engine did before the power setting: a partial every 0.5 s, every line settled.
-    "high": Effort(name="high", partial_every_s=0.5, partial_duty=1.0, prefinal_after_windows=1, settle=SETTLE_ALL),
+    "high": Effort(
+        name="high",
+        partial_every_s=0.5,
+        partial_duty=1.0,
+        prefinal_after_windows=1,
+        settle=SETTLE_ALL,
+        short_window=frozenset(),
+    ),
 }
 DEFAULT_EFFORT = "normal"
 

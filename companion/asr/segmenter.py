@@ -56,6 +56,8 @@ class Segmenter:
         partial_every_s: float | None = 0.5,
         first_partial_s: float = 0.35,
         prefinal_after_windows: int = TAIL_WINDOWS,
+        short_line_s: float = 0.0,
+        short_line_prefinal_windows: int = TAIL_WINDOWS,
     ) -> None:
         self.speaker = speaker
         self.settings = settings
@@ -64,6 +66,10 @@ class Segmenter:
         # Windows of silence before an early final starts: each one that a resumed line
         # wastes costs a full pass, so a lower power setting waits a little longer.
         self.prefinal_after_windows = max(TAIL_WINDOWS, prefinal_after_windows)
+        # A line shorter than short_line_s so far waits longer: most pauses inside lines come
+        # early (after a greeting, a "yes,"), and a short line's final pass is quick anyway.
+        self.short_line_s = short_line_s
+        self.short_line_prefinal_windows = max(TAIL_WINDOWS, short_line_prefinal_windows)
         self._vad = SpeechProbability()
         self._pad_windows = max(1, round(settings.pad_s / WINDOW_S))
         self._preroll: deque[np.ndarray] = deque(maxlen=self._pad_windows)
@@ -156,7 +162,7 @@ class Segmenter:
             return
         if self.partial_every_s is None:
             return
-        if self._silent_run >= self.prefinal_after_windows and not self._prefinal_sent:
+        if self._silent_run >= self._prefinal_windows() and not self._prefinal_sent:
             # The speaker paused: transcribe exactly what a final would, so if the
             # pause turns out to end the utterance the text is already there.  If they
             # go on, that text serves as the line's partial, so the next one can wait.
@@ -166,6 +172,12 @@ class Segmenter:
         elif self._silent_run == 0 and now >= self._next_partial:
             self._next_partial = now + self.partial_every_s
             out.append(self._snapshot("partial", len(self._windows)))
+
+    def _prefinal_windows(self) -> int:
+        """Windows of silence before an early final, for the line as long as it is so far."""
+        if self._last_speech_end - self._start < self.short_line_s:
+            return self.short_line_prefinal_windows
+        return self.prefinal_after_windows
 
     def _snapshot(self, kind: str, speech_windows: int) -> SegmentAudio:
         if kind == "partial":

@@ -13,11 +13,11 @@ file, finals are recognised that way at once.  In a live call the plain text
 comes first, within a second, and a "settle" request recognises the line again
 in context when nothing more urgent is waiting; its text replaces the first.
 
-Every pass costs about the same (Whisper encodes a padded 30 s window), so the
-power setting (companion.asr.effort) decides how many a live call makes: how
-often partials run (with a duty cap that thins them out on a loaded machine),
-and which lines are settled again (doubtful ones at the default).  ``passes``
-counts what was spent.
+The power setting (companion.asr.effort) decides how many passes a live call
+makes: how often partials run (with a duty cap that thins them out on a loaded
+machine), which lines are settled again (doubtful ones at the default), and which
+passes encode a window cut to their audio instead of Whisper's padded 30 s
+(companion.asr.window).  ``passes`` counts what was spent.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ from companion.asr.effort import Effort
 from companion.asr.model import ModelSettings
 from companion.asr.schedule import JobKind, Key, RecognitionQueue
 from companion.asr.segmenter import SegmentAudio
+from companion.asr.window import ShortWindow
+from companion.audio.frames import SAMPLE_RATE
 from companion.events import Speaker, Word
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 # is taken for noise the VAD let through rather than words.
 NO_SPEECH_PROB = 0.6
 LOW_LOGPROB = -1.0
+# Digital silence put after a partial's audio when its encoder window is cut short (samples).
+PARTIAL_SILENCE = SAMPLE_RATE // 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +80,15 @@ class Transcriber:
         context (live); otherwise finals are recognised in context straight away.
         ``effort``: how much a live call may spend on partials and settling (companion.asr.effort).
         """
-        self._model = model
         self._settings = settings
         self.effort = effort or Effort()
-        # Recognition passes made, by speaker and kind ("partial", "prefinal", "final", "settle"):
-        # what the call cost, since every pass costs about the same.
+        self._whisper = ShortWindow(model, settings.language)
+        # Live passes of the kinds the effort names encode a window cut to the audio; a file's
+        # analysis keeps Whisper's 30 s window (its figures were measured that way).
+        self._short_kinds = self.effort.short_window if settle_later else frozenset()
+        # Recognition passes made, by speaker and kind ("partial", "prefinal", "final", "settle",
+        # and "redone": a short-window pass that looped, done again on the full window):
+        # what the call cost (a pass on a window cut to the audio costs about half a 30 s one).
         self.passes: Counter[tuple[Speaker, str]] = Counter()
         self._on_result = on_result
         self._word_timestamps = word_timestamps
@@ -268,18 +276,17 @@ class Transcriber:
             beam = min(beam, self.effort.settle_beam if job.kind == "settle" else self.effort.final_beam)
         with self._cond:
             self.passes[job.speaker, job.kind] += 1
-        segments, _info = self._model.transcribe(  # type: ignore[attr-defined]
-            audio,
-            language=self._settings.language,
-            beam_size=beam,
-            best_of=1,
-            temperature=0.0,
-            vad_filter=False,
-            condition_on_previous_text=False,
-            without_timestamps=not want_words,
-            word_timestamps=want_words,
-            prefix=prefix,
-        )
+        if self._short_kinds and job.kind in self._short_kinds:
+            if job.kind == "partial":
+                # Provisional audio stops mid-speech; finals end in the segmenter's pad of
+                # silence.  Without one, a short window's decoder does not know where to stop.
+                audio = np.concatenate([audio, np.zeros(PARTIAL_SILENCE, dtype=np.float32)])
+            segments, redone = self._whisper.transcribe(audio, beam, prefix, want_words)
+            if redone:  # it looped, and was done again on the full window: one more pass
+                with self._cond:
+                    self.passes[job.speaker, "redone"] += 1
+        else:
+            segments = self._whisper.full(audio, beam, prefix, want_words)
         texts: list[str] = []
         words: list[Word] = []
         logprobs: list[float] = []

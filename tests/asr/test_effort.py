@@ -148,3 +148,40 @@ def test_a_silent_channel_costs_no_recognition_pass(espeak: None, tmp_path) -> N
     assert sum(n for (speaker, _k), n in passes.items() if speaker == "customer") == 0, passes
     assert passes["agent", "final"] + passes["agent", "prefinal"] >= 1
     assert [e.speaker for e in events if isinstance(e, Utterance)] == ["agent"]
+
+
+def _trimmed(text: str) -> np.ndarray:
+    audio = speech.speak(text, "agent")
+    loud = np.flatnonzero(np.abs(audio) > 300)
+    return audio[loud[0] : loud[-1] + 1]
+
+
+def test_low_effort_waits_longer_before_an_early_final_at_a_pause_early_in_a_line(espeak: None) -> None:
+    """A pause right after "Okay." rarely ends the line: low waits 12 windows there, not 9 or 6."""
+    pause = np.zeros(int(0.3 * 16_000), dtype=np.int16)  # 9 windows: over 6 and 9, under 12
+    lead = np.zeros(16_000, dtype=np.int16)
+    line = np.concatenate([lead, _trimmed("Okay."), pause, _trimmed("Let me look at the meter readings now."), lead])
+    samples = line.astype(np.float32) / 32768.0
+
+    def early_finals(effort: Effort) -> list[SegmentAudio]:
+        segmenter = Segmenter(
+            "agent",
+            VadSettings(),
+            effort.partial_every_s,
+            effort.first_partial_s,
+            effort.prefinal_after_windows,
+            effort.short_line_s,
+            effort.short_line_prefinal_windows,
+        )
+        asked = []
+        for i in range(0, len(samples), 1024):
+            asked += [r for r in segmenter.feed(i / 16_000, samples[i : i + 1024]) if isinstance(r, SegmentAudio)]
+        assert [r.kind for r in asked].count("final") == 1, "one line"
+        return [r for r in asked if r.kind == "prefinal"]
+
+    pause_end = (len(lead) + len(_trimmed("Okay.")) + len(pause)) / 16_000
+    normal = early_finals(EFFORTS["normal"])
+    low = early_finals(EFFORTS["low"])
+    assert any(r.end < pause_end for r in normal), "normal starts an early final in the pause"
+    assert not any(r.end < pause_end for r in low), "low waits: the line is short so far"
+    assert len(low) == 1 and len(normal) == 2, "both still start one as the line ends"
