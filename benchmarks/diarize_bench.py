@@ -2,6 +2,7 @@
 
     diarize_bench.py EVAL_DIR [FIXTURE_DIR] [--bands wide,phone] [--sets eval,fixtures] [--no-asr]
     diarize_bench.py EVAL_DIR --blind DIR [--bands wide,phone] [--asr-bands phone]
+    diarize_bench.py EVAL_DIR CALL_DIR --sets fixtures [--no-stereo]   # your own calls in CALL_DIR
 
 Every call is spoken with EVAL_DIR's callsynth.py (stereo: agent left,
 customer right), then mixed down to mono (the two channels summed).  Figures:
@@ -97,7 +98,9 @@ class Tally:
         return round(num / den, 3) if den else None
 
 
-def run_band(calls: list[Path], callsynth: Path, band: str, folder: Path, asr: bool) -> dict[str, Any]:
+def run_band(
+    calls: list[Path], callsynth: Path, band: str, folder: Path, asr: bool, stereo: bool = True
+) -> dict[str, Any]:
     playbook = load_playbook()
     tally = Tally()
     mono_score, stereo_score = Score(), Score()
@@ -130,7 +133,6 @@ def run_band(calls: list[Path], callsynth: Path, band: str, folder: Path, asr: b
         started = time.perf_counter()
         mono_report, _ = analyze_file(mono_wav, playbook=playbook)
         analysis_s += time.perf_counter() - started
-        stereo_report, _ = analyze_file(wav, playbook=playbook)
         spans = [(u["start"], u["end"], u["speaker"]) for u in mono_report["utterances"]]
         right, total = speech_right(spans, turns)
         tally.add("speech_right_with_roles", right, total)
@@ -139,7 +141,8 @@ def run_band(calls: list[Path], callsynth: Path, band: str, folder: Path, asr: b
         # ("first" is not always the agent: a stray sound of the customer's may open the split.)
         tally.add("roles_right", float(total > 0 and right / total >= 0.5), 1.0)
         mono_score.add(score_report(mono_report, turns))
-        stereo_score.add(score_report(stereo_report, turns))
+        if stereo:
+            stereo_score.add(score_report(analyze_file(wav, playbook=playbook)[0], turns))
     out: dict[str, Any] = {
         key: tally.figure(key)
         for key in ("speech_right_diarized", "speech_right_with_roles", "turns_right", "roles_right", "one_voice")
@@ -174,6 +177,7 @@ def main() -> int:
     ap.add_argument(
         "--asr-bands", default=None, help="bands that also get the recognition figures (default: every band)"
     )
+    ap.add_argument("--no-stereo", action="store_true", help="skip the stereo analyses (their figures print as 0)")
     ap.add_argument("--json", dest="json_out", type=Path)
     args = ap.parse_args()
     callsynth = args.eval_dir / "callsynth.py"
@@ -191,7 +195,7 @@ def main() -> int:
             for band in args.bands.split(","):
                 try:
                     asr = not args.no_asr and (args.asr_bands is None or band in args.asr_bands.split(","))
-                    figures = run_band(calls, callsynth, band, Path(tmp), asr=asr)
+                    figures = run_band(calls, callsynth, band, Path(tmp), asr=asr, stereo=not args.no_stereo)
                 except subprocess.CalledProcessError as exc:
                     # The command line holds only paths; the call's text is never printed.
                     print(f"{name} {band} synthesis failed (exit {exc.returncode})")

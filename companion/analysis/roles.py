@@ -4,9 +4,10 @@ A mono recording (after companion.asr.diarize) or a transcript without speaker
 names gives two parties, "first" (who speaks first) and "second".  The agent
 is the one who greets with a company's name, asks the questions, offers and
 plans; the customer is the one who complains and describes their problem.
-Each line scores for a side by a handful of phrase patterns and by the
-coach's sentence reader (an agent act it is sure of is an agent's line); who
-opens the call tips a close decision.  The answer says how sure it is.
+Each line scores for a side by a handful of phrase patterns and by what it
+means (companion.analysis.reader.role_sense, a layer on the reader's sentence
+encoder that tells an agent's sentence from a customer's); who opens the call
+tips a close decision.  The answer says how sure it is.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ _AGENT = [
     for p in (
         r"\b(thank you|thanks) for (calling|contacting|holding|your patience)\b",
         r"\b(welcome to|you'?ve reached|you have reached|you'?re through to|you'?re speaking (with|to))\b",
+        r"\b(it'?s|this is) \w+ (from|calling from)\b|\b(you'?re welcome|my pleasure)\b",
         r"\b(this is|my name is) \w+\b.*\b(how (can|may) i help|speaking)\b|\b\w+ speaking\b",
         r"\bhow (can|may) i (help|assist)\b|\bwhat can i do for you\b",
-        r"\b(can|could|may) i (have|get|take|ask|confirm|check)\b",
+        r"\b(can|could|may) i (take|ask|confirm|check|grab)\b|\b(can|could|may) i (have|get) (your|the)\b",
         r"\b(could|can|would) you (please )?(confirm|give|tell|spell|read|verify)\b",
         r"\blet me\b|\bi'?ll (check|look|send|arrange|book|process|escalate|make sure|put)\b",
         r"\bi (can|will) (offer|arrange|refund|replace|send|book|process|credit|waive)\b",
@@ -49,11 +51,23 @@ _CUSTOMER = [
         r"\b(you people|you guys|your company|nobody|no one) \w+",
         r"\b(still|never) (not )?(arrived|came|working|received|got)\b|\bhasn'?t (arrived|come)\b",
         r"\bwhy (is|was|did|does|has)\b|\bhow (long|many times)\b",
+        r"\bhow much (is|does|will|would)\b|\bthanks for (picking up|your help|sorting)\b|\bthank you for your help\b",
     )
 ]
+# Who answers "hello?" or asks whether this is the right place is the caller.
+_OPENING_CUSTOMER = re.compile(
+    r"^(hello|hi)\b[^.]*\?|\bcan you hear me\b|\bis (this|that) (the )?(right number|\w+ (department|team|desk))\b"
+    r"|^is this \w+\?|\bwho'?s (this|calling)\b"
+)
+_BARE_THANKS = re.compile(
+    r"^((ok(ay)?|great|perfect|brilliant|lovely|right)[,.!]? )*(thank you|thanks|cheers)( (so|very) much)?[.!]*$"
+)
 
 OPENER_WEIGHT = 0.5  # who speaks first: the agent answers most calls, but not every one
-READER_WEIGHT = 1.0
+SENSE_WEIGHT = 1.0  # the meaning layer: per unit of mean log-odds between the parties, times sqrt(lines)
+SENSE_CLIP = 4.0  # no one sentence's log-odds counts for more than this
+LONG_LINE = 12  # words: a longer line weighs no more than this in the meaning layer's mean
+CLOSING_LINES = 3  # "thanks" alone this near the end is the customer's
 SURE_AT = 3.0  # a margin this large (in phrase hits) gives about 0.95
 
 
@@ -69,20 +83,31 @@ class Roles:
         return {"agent": self.agent, "confidence": round(self.confidence, 2), "source": self.source}
 
 
-def line_score(text: str) -> float:
-    """Phrase evidence that a line is the agent's (positive) or the customer's (negative)."""
-    low = text.lower().replace("’", "'")
-    return float(sum(1 for p in _AGENT if p.search(low)) - sum(1 for p in _CUSTOMER if p.search(low)))
+def _plain(text: str) -> str:
+    return text.lower().replace("’", "'").strip()
 
 
-def reader_scores(texts: Sequence[str]) -> list[float] | None:
-    """How sure the coach's sentence reader is that each line performs an agent act (0..1); None without it."""
-    from companion.analysis.playbook import load_playbook
-    from companion.analysis.reader.acts import load_reader
+def line_score(text: str, closing: bool = False) -> float:
+    """Phrase evidence that a line is the agent's (positive) or the customer's (negative).
+
+    ``closing``: the line is among the call's last few, where a bare "thanks" is the customer's.
+    """
+    low = _plain(text)
+    score = sum(1 for p in _AGENT if p.search(low)) - sum(1 for p in _CUSTOMER if p.search(low))
+    if _OPENING_CUSTOMER.search(low):
+        score -= 1
+    if closing and _BARE_THANKS.match(low):
+        score -= 1
+    return float(score)
+
+
+def sense_scores(texts: Sequence[str]) -> list[float] | None:
+    """How agent-like each line reads by its meaning (mean log-odds of its sentences); None without the layer."""
+    from companion.analysis.reader.role_sense import load_role_sense
     from companion.errors import CompanionError
 
     try:
-        reader = load_reader(load_playbook())
+        sense = load_role_sense()
     except CompanionError:
         return None
     sentences: list[str] = []
@@ -91,31 +116,35 @@ def reader_scores(texts: Sequence[str]) -> list[float] | None:
         mine = [" ".join(s.words) for s in split_sentences(text)] or [text]
         sentences += mine
         owner += [i] * len(mine)
-    out = [0.0] * len(texts)
-    # One pass over the whole call: the encoder is quicker on a batch than line by line.
-    for i, reading in zip(owner, reader.read(sentences), strict=True):
-        out[i] = max(out[i], 1.0 - reading.probabilities.get("none", 1.0))
-    return out
+    odds: list[list[float]] = [[] for _ in texts]
+    for i, value in zip(owner, sense.agent_odds(sentences), strict=True):
+        odds[i].append(max(-SENSE_CLIP, min(SENSE_CLIP, float(value))))
+    return [sum(v) / len(v) if v else 0.0 for v in odds]
 
 
-def decide(lines: Sequence[tuple[Party, str]], use_reader: bool = True) -> Roles:
+def decide(lines: Sequence[tuple[Party, str]], use_sense: bool = True) -> Roles:
     """The agent among the parties, from the lines in call order as (party, text)."""
     said = [(party, text) for party, text in lines if text.strip()]
     if not said:
         return Roles("first", 0.5, "opening")
     margin = 0.0  # evidence that "first" is the agent
     words = 0.0
-    for party, text in said:
-        score = line_score(text)
+    for k, (party, text) in enumerate(said):
+        score = line_score(text, closing=k >= len(said) - CLOSING_LINES)
         words += abs(score)
         margin += score if party == "first" else -score
-    if use_reader:
-        readings = reader_scores([text for _, text in said])
+    if use_sense:
+        readings = sense_scores([text for _, text in said])
         if readings is not None:
-            by_party = {p: [r for (q, _), r in zip(said, readings, strict=True) if q == p] for p in PARTIES}
+            # Each line weighs by its length: "Sure." says little about who says it, a sentence says more.
+            weight = [min(max(len(text.split()), 1), LONG_LINE) for _, text in said]
+            by_party = {
+                p: [(r * w, w) for (q, _), r, w in zip(said, readings, weight, strict=True) if q == p] for p in PARTIES
+            }
             if by_party["first"] and by_party["second"]:
-                mean = {p: sum(v) / len(v) for p, v in by_party.items()}
-                margin += READER_WEIGHT * (mean["first"] - mean["second"]) * len(said) ** 0.5
+                mean = {p: sum(a for a, _ in v) / sum(w for _, w in v) for p, v in by_party.items()}
+                # The means, not the sums: a talkative customer is no more an agent for talking more.
+                margin += SENSE_WEIGHT * (mean["first"] - mean["second"]) * len(said) ** 0.5
                 words += 1.0
     opener = said[0][0]
     margin += OPENER_WEIGHT if opener == "first" else -OPENER_WEIGHT

@@ -11,3 +11,16 @@ SCRIPT = [
     ("customer", "Okay. That sounds fair, thank you."),
     ("agent", "You're welcome. Is there anything else I can help you with? Have a good day."),
 ]
+
+# The customer speaks first and the agent never names the company: the roles must come from the words.
+CUSTOMER_FIRST_SCRIPT = [
+    ("customer", "Hello? Is this the billing team? I have been charged twice for the same month."),
+    ("agent", "Yes, you're through to billing. I'm sorry about that, let me look into it for you."),
+    ("customer", "Two payments of forty pounds went out of my account, on the first and on the fourth."),
+    ("agent", "Could you give me the email address on the account, please?"),
+    ("customer", "It is m hughes at fastmail dot com. This is the second time it has happened this year."),
+    ("agent", "Thank you. I can see both payments. I will refund the second one today."),
+    ("customer", "Okay, thank you."),
+    ("agent", "The money will be back on your card in three to five days. Is there anything else I can help with?"),
+    ("customer", "No, that's all. Thanks."),
+]

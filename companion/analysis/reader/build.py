@@ -2,6 +2,7 @@
 
     python -m companion.analysis.reader.build            # vectors.npz, weights.npz, weights.json, step_prior.json
     python -m companion.analysis.reader.build --check    # leave-one-industry-out figures, nothing written
+    python -m companion.analysis.reader.build --roles    # only roles.npz (agent or customer, companion.analysis.roles)
 
 ``--check`` trains on all corpus files but one and scores the one left out, for
 each file in turn: a figure for sentences from an industry the reader has not
@@ -22,6 +23,7 @@ from companion.analysis.reader.acts import reader_dir, shared_encoder
 from companion.analysis.reader.classifier import LABELS
 from companion.analysis.reader.corpus import Sample, digest, playbook_examples, read_corpus, with_variants
 from companion.analysis.reader.mood import fit_mood, read_mood_corpus
+from companion.analysis.reader.role_sense import ROLE_FILE, fit_roles
 from companion.analysis.reader.step_prior import StepPrior
 from companion.analysis.reader.training import VectorTable, feature_rows, fit, texts_of
 
@@ -59,6 +61,7 @@ def check(samples: list[Sample], extra: list[Sample], table: VectorTable) -> Non
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--roles", action="store_true", help="only the agent-or-customer layer (roles.npz)")
     args = ap.parse_args()
     folder = reader_dir()
     corpus = read_corpus(folder / "corpus")
@@ -69,9 +72,14 @@ def main() -> int:
     if args.check:
         check(corpus, extra, table)
         return 0
+    if args.roles:
+        fit_roles(folder, table, shared_encoder()).save(folder / ROLE_FILE)
+        print(f"agent-or-customer layer written to {folder / ROLE_FILE}")
+        return 0
     table.save(folder / "vectors.npz", texts_of(everything))
     fit(everything, table).save(folder / "weights.npz")
     fit_mood(read_mood_corpus(folder / "mood"), shared_encoder()).save(folder / "mood.npz")
+    fit_roles(folder, table, shared_encoder()).save(folder / ROLE_FILE)
     calls = [read_call(path)[1] for path in sorted((folder / "calls").glob("*.call"))]
     StepPrior.count(calls).save(folder / "step_prior.json")
     meta = {"corpus": digest(with_variants(corpus)), "examples": digest(extra), "rows": len(everything)}
