@@ -13,8 +13,9 @@ Four kinds of job, in order of urgency:
   (``hold_partials``: on a loaded machine passes take longer, so partials thin out).
   A line's *first* partial (until one has shown text: ``mark_shown``) is the
   exception: it is what tells the agent the line is heard, and a pass on a
-  second of audio is short, so it goes on any free worker, while a final runs
-  and whatever the duty cap says.
+  second of audio is short, so it goes on either worker, ahead of settles and
+  whatever the duty cap says (but still not beside a final: tried, and the
+  long lines' finals came later).
 * ``settle``: a live line recognised again in context; the least urgent, only
   when nothing above is under way or waiting, one line per speaker at a time,
   in spoken order, and only on a worker that takes settles (with two workers,
@@ -93,10 +94,10 @@ class RecognitionQueue:
         for key in list(self.prefinals):
             if key not in self.working:
                 return self.prefinals.pop(key)
-        # A line's first partial goes on any worker, final under way or not: until it
+        # A line's first partial goes on either worker and past the duty cap: until it
         # shows, the agent cannot tell the line is being heard.
         for speaker, request in list(self.partials.items()):
-            if self._first_partial(request):
+            if self._first_partial(request) and not self.working:
                 return self.partials.pop(speaker)
         # While a final is being recognised, provisional text waits: the final gets
         # both cores, and it is what the agent is waiting for.

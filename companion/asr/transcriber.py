@@ -3,9 +3,11 @@
 Both speakers share them.  Final text always comes first and is never dropped;
 a provisional (partial) request is replaced by the speaker's newer one while
 the workers are busy, so when the machine falls behind it skips partials,
-never audio.  With two workers, one never takes partials: when a speaker
-stops, their final text starts at once instead of queueing behind someone's
-provisional text.  Workers wait on a condition variable, never in a sleep loop.
+never audio.  With two workers, one takes no partials but a line's first (and
+all the settles): when a speaker stops, their final text starts at once instead
+of queueing behind someone's provisional text, and a settle never holds up the
+next line's first partial.  Workers wait on a condition variable, never in a
+sleep loop.
 
 Lines can be recognised with the speaker's earlier lines as context
 (companion.asr.context): more accurate, about twice the work.  Analysing a

@@ -151,14 +151,16 @@ def take_at(queue: RecognitionQueue, now: float) -> SegmentAudio | None:
     return job
 
 
-def test_a_lines_first_partial_goes_on_any_worker_while_a_final_runs_and_past_the_duty_cap() -> None:
+def test_a_lines_first_partial_goes_on_either_worker_past_the_duty_cap_but_not_beside_a_final() -> None:
     queue = RecognitionQueue()
     queue.submit(req("customer", 4, JobKind.FINAL))
     final = take(queue)
     queue.hold_partials("agent", until=10.0)  # from the agent's previous line
     queue.submit(req("agent", 5, JobKind.PARTIAL))
+    assert queue.next_job(False, now=9.0) is None, "the final under way keeps both cores"
+    queue.end(final)
     first = queue.next_job(False, now=9.0)
-    assert first is not None and (first.segment, first.kind) == (5, JobKind.PARTIAL)
+    assert first is not None and (first.segment, first.kind) == (5, JobKind.PARTIAL), "either worker, cap or not"
     queue.begin(first)
     queue.end(first)
     # An empty first partial shows nothing: the line's next one is still its first.
@@ -167,9 +169,7 @@ def test_a_lines_first_partial_goes_on_any_worker_while_a_final_runs_and_past_th
     assert again is not None and again.segment == 5
     queue.mark_shown(("agent", 5))  # this one showed text: the line's later partials take their turn
     queue.submit(req("agent", 5, JobKind.PARTIAL))
-    assert queue.next_job(True, now=11.0) is None, "a later partial waits while the final runs"
-    queue.end(final)
-    assert queue.next_job(False, now=11.0) is None, "and only on the worker that takes partials"
+    assert queue.next_job(False, now=11.0) is None, "only on the worker that takes partials"
     assert queue.next_job(True, now=9.0) is None, "and after the duty cap"
     assert queue.next_job(True, now=11.0).segment == 5
 
