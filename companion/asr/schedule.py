@@ -11,10 +11,18 @@ Four kinds of job, in order of urgency:
   final is being recognised (the final gets both cores), only on a worker
   that takes partials, and not before the speaker's duty cap allows
   (``hold_partials``: on a loaded machine passes take longer, so partials thin out).
+  A line's *first* partial (until one has shown text: ``mark_shown``) is the
+  exception: it is what tells the agent the line is heard, and a pass on a
+  second of audio is short, so it goes on either worker, ahead of settles and
+  whatever the duty cap says (but still not beside a final: tried, and the
+  long lines' finals came later).
 * ``settle``: a live line recognised again in context; the least urgent, only
   when nothing above is under way or waiting, one line per speaker at a time,
-  in spoken order.  A line whose first text stands (``mark_sure``) needs no
-  pass, so its settle goes at once, busy or not.
+  in spoken order, and only on a worker that takes settles (with two workers,
+  not the one that takes partials: a settle pass holds 20 s of context and
+  takes seconds, and the next line's first partial must not wait for it).  A
+  line whose first text stands (``mark_sure``) needs no pass, so its settle
+  goes at once, busy or not.
 
 The transcriber holds its condition variable around every call here; this class
 only decides, and takes the time as an argument, so it can be tested on its own.
@@ -54,6 +62,7 @@ class RecognitionQueue:
         self.speakers_settling: set[Speaker] = set()
         self.partial_not_before: dict[Speaker, float] = {}  # monotonic time: the partials' duty cap
         self.sure: set[Key] = set()  # lines whose first text stands: their settle needs no pass
+        self.shown: set[Key] = set()  # open lines whose provisional text has been shown
         self.busy = 0  # jobs under way
 
     def submit(self, request: SegmentAudio) -> None:
@@ -61,6 +70,7 @@ class RecognitionQueue:
         if request.kind == JobKind.FINAL:
             self.finals.append(request)
             self.closed.add(key)
+            self.shown.discard(key)
             self.prefinals.pop(key, None)
             current = self.partials.get(request.speaker)
             if current is not None and current.segment == request.segment:
@@ -72,7 +82,7 @@ class RecognitionQueue:
         else:
             self.partials[request.speaker] = request
 
-    def next_job(self, takes_partials: bool, now: float = 0.0) -> SegmentAudio | None:
+    def next_job(self, takes_partials: bool, now: float = 0.0, takes_settles: bool = True) -> SegmentAudio | None:
         """Take the most urgent job that may start at monotonic time ``now``, or None."""
         for request in self.finals:
             key = (request.speaker, request.segment)
@@ -84,6 +94,11 @@ class RecognitionQueue:
         for key in list(self.prefinals):
             if key not in self.working:
                 return self.prefinals.pop(key)
+        # A line's first partial goes on either worker and past the duty cap: until it
+        # shows, the agent cannot tell the line is being heard.
+        for speaker, request in list(self.partials.items()):
+            if self._first_partial(request) and not self.working:
+                return self.partials.pop(speaker)
         # While a final is being recognised, provisional text waits: the final gets
         # both cores, and it is what the agent is waiting for.
         if takes_partials and not self.working:
@@ -95,6 +110,8 @@ class RecognitionQueue:
                     return self.partials.pop(speaker)
         # Settling is the least urgent work: never while a final is under way or
         # provisional text is waiting, one line per speaker at a time, in spoken order.
+        if not takes_settles:
+            return None
         idle = not self.working and not self.partials
         seen: set[Speaker] = set()
         for request in self.settles:
@@ -111,6 +128,15 @@ class RecognitionQueue:
             return None
         due = min(self.partial_not_before.get(speaker, 0.0) for speaker in self.partials)
         return max(0.005, due - now)
+
+    def _first_partial(self, request: SegmentAudio) -> bool:
+        key = (request.speaker, request.segment)
+        return key not in self.shown and key not in self.closed
+
+    def mark_shown(self, key: Key) -> None:
+        """The line's provisional text is on screen: its later partials take their turn."""
+        if key not in self.closed:
+            self.shown.add(key)
 
     def hold_partials(self, speaker: Speaker, until: float) -> None:
         """The speaker's next partial may not start before monotonic time ``until`` (the duty cap)."""

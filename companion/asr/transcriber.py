@@ -3,9 +3,11 @@
 Both speakers share them.  Final text always comes first and is never dropped;
 a provisional (partial) request is replaced by the speaker's newer one while
 the workers are busy, so when the machine falls behind it skips partials,
-never audio.  With two workers, one never takes partials: when a speaker
-stops, their final text starts at once instead of queueing behind someone's
-provisional text.  Workers wait on a condition variable, never in a sleep loop.
+never audio.  With two workers, one takes no partials but a line's first (and
+all the settles): when a speaker stops, their final text starts at once instead
+of queueing behind someone's provisional text, and a settle never holds up the
+next line's first partial.  Workers wait on a condition variable, never in a
+sleep loop.
 
 Lines can be recognised with the speaker's earlier lines as context
 (companion.asr.context): more accurate, about twice the work.  Analysing a
@@ -111,7 +113,13 @@ class Transcriber:
         self._error: BaseException | None = None
         workers = max(1, settings.workers)
         self._threads = [
-            threading.Thread(target=self._run, args=(i == workers - 1,), name=f"transcriber-{i}", daemon=True)
+            threading.Thread(
+                target=self._run,
+                # The worker that takes partials settles nothing unless it is the only one.
+                args=(i == workers - 1, i < workers - 1 or workers == 1),
+                name=f"transcriber-{i}",
+                daemon=True,
+            )
             for i in range(workers)
         ]
         for thread in self._threads:
@@ -139,14 +147,14 @@ class Transcriber:
         for thread in self._threads:
             thread.join()
 
-    def _run(self, takes_partials: bool) -> None:
+    def _run(self, takes_partials: bool, takes_settles: bool) -> None:
         queue = self._queue
         while True:
             with self._cond:
                 while True:
                     if self._stopping and not queue.must_finish():
                         return
-                    job = queue.next_job(takes_partials, time.monotonic())
+                    job = queue.next_job(takes_partials, time.monotonic(), takes_settles)
                     if job is not None:
                         break
                     # A timed wait only while a partial waits out its duty cap; otherwise
@@ -183,7 +191,7 @@ class Transcriber:
         started = time.monotonic()
         result = self.recognise(job, job.audio, job.audio_t0)
         if job.kind == "partial":
-            self._after_partial(job.speaker, started)
+            self._after_partial(job, started, bool(result.text))
             self._on_result(result)
         elif job.kind == "prefinal":
             with self._cond:
@@ -192,17 +200,23 @@ class Transcriber:
             if not closed and result.text:
                 # The speaker only paused: the early final's text is the freshest provisional
                 # text there is, so it is shown as the line's partial (one pass, two uses).
-                self._after_partial(job.speaker, started)
+                self._after_partial(job, started, True)
                 self._on_result(dataclasses.replace(result, request=dataclasses.replace(job, kind="partial")))
         else:
             self._release(job, result)
 
-    def _after_partial(self, speaker: Speaker, started: float) -> None:
-        """The duty cap: a speaker's next partial waits in proportion to what this pass took."""
+    def _after_partial(self, job: SegmentAudio, started: float, shown: bool) -> None:
+        """The duty cap: a speaker's next partial waits in proportion to what this pass took.
+
+        Until a line's provisional text has shown, its next partial is still its first (it
+        jumps the queue); an empty one does not count.
+        """
         took = time.monotonic() - started
         duty = max(0.05, self.effort.partial_duty)
         with self._cond:
-            self._queue.hold_partials(speaker, started + took / duty)
+            self._queue.hold_partials(job.speaker, started + took / duty)
+            if shown:
+                self._queue.mark_shown((job.speaker, job.segment))
 
     def _in_context(self, job: SegmentAudio) -> Recognised:
         """Recognise a line after the speaker's preceding lines, then remember it as their context."""

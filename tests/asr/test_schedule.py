@@ -24,6 +24,7 @@ def take(queue: RecognitionQueue, takes_partials: bool = True) -> SegmentAudio |
 
 def test_finals_come_before_everything_else() -> None:
     queue = RecognitionQueue()
+    queue.mark_shown(("customer", 0))  # a later partial of the line (a first one jumps ahead: below)
     queue.submit(req("customer", 0, JobKind.PARTIAL))
     queue.submit(req("agent", 3, JobKind.SETTLE))
     queue.submit(req("agent", 4, JobKind.FINAL))
@@ -50,6 +51,7 @@ def test_a_speakers_newer_partial_replaces_the_waiting_one_and_a_closed_segments
 
 def test_partials_only_on_a_worker_that_takes_them() -> None:
     queue = RecognitionQueue()
+    queue.mark_shown(("customer", 0))
     queue.submit(req("customer", 0, JobKind.PARTIAL))
     assert take(queue, takes_partials=False) is None
     assert take(queue, takes_partials=True).kind == JobKind.PARTIAL
@@ -89,6 +91,7 @@ def test_settles_come_last_one_per_speaker_in_spoken_order() -> None:
     for segment in (0, 1):
         queue.submit(req("agent", segment, JobKind.SETTLE))
     queue.submit(req("customer", 0, JobKind.SETTLE))
+    queue.mark_shown(("customer", 1))
     queue.submit(req("customer", 1, JobKind.PARTIAL))
     assert take(queue, takes_partials=False) is None, "a partial waiting for its worker still holds settling back"
     assert take(queue).kind == JobKind.PARTIAL
@@ -119,6 +122,7 @@ def test_drained_and_must_finish_count_finals_and_settles_not_partials() -> None
 def test_a_speakers_partial_waits_out_its_duty_cap_and_holds_settling_back_meanwhile() -> None:
     queue = RecognitionQueue()
     queue.hold_partials("agent", until=10.0)
+    queue.mark_shown(("agent", 0))
     queue.submit(req("agent", 0, JobKind.PARTIAL))
     queue.submit(req("customer", 1, JobKind.SETTLE))
     assert queue.next_job(True, now=9.0) is None, "the partial waits, and settling waits behind it"
@@ -145,3 +149,34 @@ def take_at(queue: RecognitionQueue, now: float) -> SegmentAudio | None:
     if job is not None:
         queue.begin(job)
     return job
+
+
+def test_a_lines_first_partial_goes_on_either_worker_past_the_duty_cap_but_not_beside_a_final() -> None:
+    queue = RecognitionQueue()
+    queue.submit(req("customer", 4, JobKind.FINAL))
+    final = take(queue)
+    queue.hold_partials("agent", until=10.0)  # from the agent's previous line
+    queue.submit(req("agent", 5, JobKind.PARTIAL))
+    assert queue.next_job(False, now=9.0) is None, "the final under way keeps both cores"
+    queue.end(final)
+    first = queue.next_job(False, now=9.0)
+    assert first is not None and (first.segment, first.kind) == (5, JobKind.PARTIAL), "either worker, cap or not"
+    queue.begin(first)
+    queue.end(first)
+    # An empty first partial shows nothing: the line's next one is still its first.
+    queue.submit(req("agent", 5, JobKind.PARTIAL))
+    again = queue.next_job(False, now=9.0)
+    assert again is not None and again.segment == 5
+    queue.mark_shown(("agent", 5))  # this one showed text: the line's later partials take their turn
+    queue.submit(req("agent", 5, JobKind.PARTIAL))
+    assert queue.next_job(False, now=11.0) is None, "only on the worker that takes partials"
+    assert queue.next_job(True, now=9.0) is None, "and after the duty cap"
+    assert queue.next_job(True, now=11.0).segment == 5
+
+
+def test_a_worker_that_takes_no_settles_leaves_them_to_the_other() -> None:
+    queue = RecognitionQueue()
+    queue.submit(req("agent", 0, JobKind.SETTLE))
+    assert queue.next_job(True, takes_settles=False) is None
+    job = queue.next_job(False, takes_settles=True)
+    assert job is not None and job.kind == JobKind.SETTLE
