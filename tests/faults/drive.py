@@ -168,6 +168,15 @@ def finish(proc: subprocess.Popen[str], timeout: float) -> str:
     return errors(proc)
 
 
+def stop(player: subprocess.Popen[bytes], proc: subprocess.Popen[str]) -> None:
+    """End a case: the player always, the companion only if the case left it running."""
+    player.kill()
+    player.wait()
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
 def kill_live(pulse_env: dict[str, str], wav: Path, case_dir: Path, at_s: float) -> KillCase:
     """A live call recorded by ``listen --store``, killed ``at_s`` seconds into it, then recovered."""
     store = case_dir / "store"
@@ -185,11 +194,7 @@ def kill_live(pulse_env: dict[str, str], wav: Path, case_dir: Path, at_s: float)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
     finally:
-        player.kill()
-        player.wait()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop(player, proc)
     case = KillCase("live", killed - started, shown=reader.before(killed))
     return judge(case, store, env)
 
@@ -358,11 +363,7 @@ def disk_full_live(
         filler.unlink()
         err = finish(proc, call_s + 120)
     finally:
-        player.kill()
-        player.wait()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop(player, proc)
     case.returncode = proc.returncode
     case.stderr = err
     case.store_lines = [line for line in err.splitlines() if "store" in line or "saved" in line]
@@ -446,11 +447,7 @@ def _lose_device(case: DeviceLostCase, env: dict[str, str], store: Path, wav: Pa
         subprocess.run(["pactl", "unload-module", module], env=env, check=True)
         case.stderr = finish(proc, 120)
     finally:
-        player.kill()
-        player.wait()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop(player, proc)
         if sink_module(env) is None:
             load_sink(env, "call")
     case.returncode = proc.returncode
