@@ -63,7 +63,7 @@ def score_calls(folder: Path, playbook: Playbook, rules_only: bool) -> dict[str,
     from companion.analysis.voice_cues import VoiceCues
     from companion.call_analysis import analyze_transcript
 
-    total, word_pitfalls = Score(), [0, 0]
+    total, word_pitfalls, any_kind = Score(), [0, 0], 0
     mood_right = mood_total = 0
     calls = sorted(folder.glob("*.call"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,6 +85,8 @@ def score_calls(folder: Path, playbook: Playbook, rules_only: bool) -> dict[str,
                         for a in report["alerts"]
                     )
                     word_pitfalls[0] += int(hit)
+                    # The two word pitfalls' border is fuzzy even to writers: also count an alert of either.
+                    any_kind += int(any(a["kind"] in WORD_PITFALLS and a["utterance"] == i for a in report["alerts"]))
                 tag = {"-", "+"} & set(turn.labels)
                 if turn.speaker == "customer" and tag:
                     reading = report["utterances"][i]["sentiment"] or 0.0
@@ -93,6 +95,7 @@ def score_calls(folder: Path, playbook: Playbook, rules_only: bool) -> dict[str,
                     mood_right += int(upset if "-" in tag else not upset)
     figures = total.figures()
     figures["word_pitfall_recall"] = round(word_pitfalls[0] / max(1, word_pitfalls[1]), 3)
+    figures["word_pitfall_recall_any_kind"] = round(any_kind / max(1, word_pitfalls[1]), 3)
     figures["mood_direction_right"] = round(mood_right / max(1, mood_total), 3)
     figures["mood_lines"] = mood_total
     figures["calls"] = len(calls)

@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 STEP_SURE = 0.3  # the reader alone ticks a step that is a sentence's likeliest reading at this probability
 SECOND_SURE = 0.5  # ... and a second step in the same turn at this
 RULE_FLOOR = 0.05  # a rule's match stands unless the reader gives its step less than this
-PITFALL_SURE = 0.45  # the reader alone raises a word pitfall at this probability (an alert costs attention)
+PITFALL_SURE = 0.45  # the reader alone raises a word pitfall at this probability, both kinds summed
+RULE_PITFALL_FLOOR = 0.15  # a pitfall cue's match stands unless the reader gives its sentence less than this
 WORD_PITFALLS = ("trigger-words", "agent-negativity")
 WHOLE_TURN_WORDS = 30  # a turn up to this long is also read whole, as the corpus's utterances are
 
@@ -39,6 +40,15 @@ class AgentReading:
     steps: dict[str, Evidence] = field(default_factory=dict)
     pitfalls: dict[str, Act] = field(default_factory=dict)
     acts: tuple[Act, ...] = ()
+    pitfall_weights: tuple[tuple[str, float], ...] = ()  # each sentence read, and how much it reads as a pitfall
+
+    def rules_out_pitfall(self, quote: str) -> bool:
+        """Whether the reader all but rules out a word pitfall in the sentence that holds ``quote``."""
+        wanted = quote.lower().rstrip(" …")
+        for text, weight in self.pitfall_weights:
+            if wanted in text.lower():
+                return weight < RULE_PITFALL_FLOOR
+        return False
 
 
 def _short(text: str) -> str:
@@ -60,6 +70,10 @@ def _best(readings: list[SentenceReading], label: str, top_only: bool = False) -
         return None
     top = max(chosen, key=lambda r: r.probabilities[label])
     return top.text, top.probabilities[label]
+
+
+def _pitfall_weight(reading: SentenceReading) -> float:
+    return sum(reading.probabilities[kind] for kind in WORD_PITFALLS)
 
 
 class AgentActs:
@@ -117,23 +131,37 @@ class AgentActs:
         }
         acts = [Act(e.step, e.quote, round(min(1.0, e.score), 3)) for e in evidenced.values()]
         pitfalls: dict[str, Act] = {}
-        for kind in WORD_PITFALLS:
-            best = _best(readings, kind, top_only=True)
-            if best is not None and best[1] >= PITFALL_SURE:
-                pitfalls[kind] = Act(kind, _short(best[0]), round(best[1], 3))
-        for act in self._rule_pitfalls(split):
-            pitfalls.setdefault(act.id, act)
+        # The two word pitfalls share one shape (words that push the customer away) and the reader
+        # splits its belief between them, so a sentence is a pitfall by their sum, of the kind it leans to.
+        worst = max(readings, key=_pitfall_weight, default=None)
+        if worst is not None and _pitfall_weight(worst) >= PITFALL_SURE:
+            kind = max(WORD_PITFALLS, key=worst.probabilities.__getitem__)
+            pitfalls[kind] = Act(kind, _short(worst.text), round(_pitfall_weight(worst), 3))
+        for act, i in self._rule_pitfall_hits(split):
+            # A cue's words in a helpful sentence ("you just drop the old pair at the post office") are
+            # no pitfall: the rule stands unless the reader all but rules a pitfall out there.
+            if _pitfall_weight(readings[i]) >= RULE_PITFALL_FLOOR:
+                pitfalls.setdefault(act.id, act)
         steps = self._in_context(evidenced, fix_offered)
-        return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()))
+        weights = tuple((r.text, round(_pitfall_weight(r), 3)) for r in readings)
+        return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()), weights)
 
     def _rule_pitfalls(self, sentences: list[Sentence]) -> tuple[Act, ...]:
+        return tuple(act for act, _ in self._rule_pitfall_hits(sentences))
+
+    def _rule_pitfall_hits(self, sentences: list[Sentence]) -> list[tuple[Act, int]]:
+        """Each word pitfall's first cue match and the index of the sentence it is in."""
         found = []
         for kind in WORD_PITFALLS:
             pitfall = self.playbook.pitfall(kind)
-            quote = first_quote(pitfall.cues, sentences) if pitfall is not None else None
-            if quote is not None:
-                found.append(Act(kind, quote, 1.0))
-        return tuple(found)
+            if pitfall is None:
+                continue
+            for i, sentence in enumerate(sentences):
+                quote = first_quote(pitfall.cues, [sentence])
+                if quote is not None:
+                    found.append((Act(kind, quote, 1.0), i))
+                    break
+        return found
 
     @staticmethod
     def _in_context(evidenced: dict[str, Evidence], fix_offered: bool) -> dict[str, Evidence]:

@@ -194,6 +194,7 @@ class Coach:
         describes = bool(set(evidence) - {"assess"})
         agent_score = max(reading.score, 0.0) if describes else reading.score
         findings = self.spotter.check(u.text, set(evidence), agent_score)
+        findings = [f for f in findings if not (f.cue and read.rules_out_pitfall(f.quote))]
         for finding in findings:
             out.append(Alert(u.t, finding.kind, finding.reason, u.id, speaker="agent"))
         out += self._read_pitfalls(u, read, {f.kind for f in findings})

@@ -23,6 +23,7 @@ class Finding:
     kind: str
     reason: str
     quote: str
+    cue: bool = False  # raised by a playbook cue's words (which the reader may overrule), not by tone or jargon
 
 
 class PitfallSpotter:
@@ -55,7 +56,8 @@ class PitfallSpotter:
                 cues = tuple(p for p in cues if not p.text.startswith("you "))
             quote = first_quote(cues, plain)
             if quote is not None:
-                found.append(Finding("trigger-words", f'"{quote}" tends to inflame: say what you can do', quote))
+                reason = f'"{quote}" tends to inflame: say what you can do'
+                found.append(Finding("trigger-words", reason, quote, cue=True))
             elif (jargon := first_quote(trigger.jargon, sentences)) is not None:
                 found.append(Finding("trigger-words", f'jargon "{jargon}": use the customer\'s words', jargon))
             sorries = len(_SORRY.findall(text))
@@ -70,7 +72,7 @@ class PitfallSpotter:
         if negative is not None:
             quote = first_quote(negative.cues, sentences)
             if quote is not None:
-                found.append(Finding("agent-negativity", f'"{quote}": stay warm and even', quote))
+                found.append(Finding("agent-negativity", f'"{quote}": stay warm and even', quote, cue=True))
             elif agent_score <= AGENT_NEGATIVE and len(text.split()) >= MIN_WORDS:
                 found.append(Finding("agent-negativity", f"your tone reads negative ({agent_score:+.2f})", text[:60]))
         return found
