@@ -20,7 +20,9 @@ from companion.analysis.playbook import Playbook
 from companion.analysis.reader.classifier import LABELS
 from companion.errors import ReaderError
 
-EXAMPLE_WEIGHT = 10.0  # a team's own phrasing counts for more than one corpus sentence
+# A team's own phrasing counts for more than one corpus sentence: twenty, since each corpus sentence
+# is also trained on without its customer line (``with_variants``), which doubled the corpus's pull.
+EXAMPLE_WEIGHT = 20.0
 _MARKS = re.compile(r"[^\w\s']")
 
 
@@ -62,13 +64,21 @@ def recogniser_style(text: str) -> str:
 
 
 def with_variants(samples: list[Sample]) -> list[Sample]:
-    """Each sample, plus its recogniser-style variant where that differs."""
+    """Each sample, plus its recogniser-style variant where that differs, plus the sentence alone.
+
+    The corpus pairs every sentence with the one customer line a writer chose for it; in a call
+    the line before is often a bare "Yes." or missing, and a reader trained only on chosen lines
+    leans on them ("Yes." then read every offer as an agreement). The copy without its line
+    teaches what the sentence says by itself.
+    """
     out: list[Sample] = []
     for s in samples:
         out.append(s)
         plain = recogniser_style(s.sentence)
         if plain and plain != s.sentence:
             out.append(Sample(s.label, plain, recogniser_style(s.context), s.weight, s.group))
+        if s.context.strip():
+            out.append(Sample(s.label, s.sentence, "", s.weight, s.group))
     return out
 
 
