@@ -50,10 +50,10 @@ class DiarizeSettings:
     # every stretch whole must gain at least max(gain_floor, gain_per_stretch / stretches) nats per
     # frame, from at least min_stretches stretches (fewer: too short to tell, one voice).  Measured
     # on 56 development calls (three syntheses each, wide and phone, each side alone as one voice):
-    # two voices reached 1.07-2.5 times the bar, one voice (8+ stretches) at most 0.88 times it.
+    # two voices reached 1.07 times the bar or more, one voice (8+ stretches) at most 0.88 times it.
     # Stretches of a second or so ("Since last night.") differ more by what they say than longer
     # ones, so the bar also rises as the speech gets shorter: gain_seconds / seconds of speech.
-    # (Development calls: gain x speech seconds up to 4.9 with one voice, from 6.1 with two.)
+    # (Development calls, two syntheses: gain x speech seconds up to 4.9 with one voice, from 6.1 with two.)
     gain_floor: float = 0.17
     gain_per_stretch: float = 3.0
     gain_seconds: float = 5.5
