@@ -5,9 +5,12 @@
 2. Each stretch is cut into pieces of a couple of seconds and each piece is
    described by the mean and spread of its cepstral frames
    (companion.audio.voiceprint).
-3. The pieces are grouped by agglomerative clustering on cosine distance;
-   if the two best groups are not clearly apart the file has one voice and
-   stays one party (nothing invented).
+3. One voice or two: the stretches, kept whole, are split into the two
+   groups that fit the speech best; only a split that gains more than one
+   voice's content differences can give (a bar that rises as the stretches
+   and the seconds of speech get fewer) makes two voices.  A file too short
+   to tell stays one party: nothing invented.  The pieces then start on their
+   stretch's side and move to the nearer voice.
 4. Each party gets a small Gaussian mixture of its frames, and every stretch
    is read again frame by frame (a two-state Viterbi pass with a cost for
    switching): that finds where the speaker changes inside a stretch, and
@@ -43,12 +46,29 @@ class DiarizeSettings:
     hop_s: float = 0.2
     switch_cost: float = 3.0  # how much closer (in spreads, summed over windows) the other voice must be
     min_turn_s: float = 0.6  # a shorter run inside a stretch joins its neighbour
-    # Neighbouring pieces of a stretch on the same side at least this often: two voices.
-    # Own calls: 0.74-1.00 with two voices, 0.30-0.55 with one (benchmarks/diarize_bench.py).
-    two_voices: float = 0.7
-    # Fewer neighbouring pairs than this say nothing either way: a short file stays one voice.
-    min_pairs: int = 6
+    # One voice or two, read from whole stretches (see _stretch_split): the best split that keeps
+    # every stretch whole must gain at least max(gain_floor, gain_per_stretch / stretches) nats per
+    # frame, from at least min_stretches stretches (fewer: too short to tell, one voice).  Measured
+    # on 56 development calls (three syntheses each, wide and phone, each side alone as one voice):
+    # two voices reached 1.07 times the bar or more, one voice (8+ stretches) at most 0.88 times it.
+    # Stretches of a second or so ("Since last night.") differ more by what they say than longer
+    # ones, so the bar also rises as the speech gets shorter: gain_seconds / seconds of speech.
+    # (Development calls, two syntheses: gain x speech seconds up to 4.9 with one voice, from 6.1 with two.)
+    gain_floor: float = 0.17
+    gain_per_stretch: float = 3.0
+    gain_seconds: float = 5.5
+    min_stretches: int = 8
+    # A group's variance is pulled towards the whole call's by this many frames (1 s): a group of a
+    # few stretches of the same word ("Okay." opening every turn) otherwise fits itself too well.
+    shrink_frames: float = 100.0
+    # Or, for turns with no pause between them (a few long stretches): neighbouring pieces of one
+    # stretch on the same side far more often than one voice's content split puts them (z-score
+    # against 0.55 agreement, so the bar rises as the pairs fall: 20 pairs all agreeing, or 45 at 0.85;
+    # one voice reached 3.1, 12 pairs of 12, where one group was a few short stretches).
+    two_voices_z: float = 4.0
+    one_voice_agreement: float = 0.55
     outlier_spread: float = 4.0  # a window this many spreads from both voices is no party's
+    min_party_turns: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,13 +172,11 @@ def _refine(vectors: np.ndarray, weights: np.ndarray, labels: np.ndarray) -> np.
     return labels
 
 
-def consistency(
-    pieces: list[tuple[int, int]], regions: list[tuple[int, int]], labels: np.ndarray, min_pairs: int = 1
-) -> float | None:
-    """The share of neighbouring pieces of one stretch of speech that landed on the same side.
+def agreement(pieces: list[tuple[int, int]], regions: list[tuple[int, int]], labels: np.ndarray) -> tuple[int, int]:
+    """(pairs on the same side, pairs) of neighbouring pieces of one stretch of speech.
 
     One voice split in two by what it says flips sides inside a stretch about half
-    the time; two voices almost never do.  None with fewer than ``min_pairs`` pairs.
+    the time; two voices almost never do.
     """
     same = pairs = 0
     region_of = np.searchsorted([b for _, b in regions], [a for a, _ in pieces], side="right")
@@ -166,7 +184,84 @@ def consistency(
         if region_of[k] == region_of[k + 1]:
             pairs += 1
             same += int(labels[k] == labels[k + 1])
-    return same / pairs if pairs >= min_pairs else None
+    return same, pairs
+
+
+def agreement_z(same: int, pairs: int, chance: float) -> float:
+    """How far ``same`` of ``pairs`` lies above what one voice's content split gives (``chance``), in
+    binomial spreads: the same share says more the more pairs it rests on."""
+    if pairs == 0:
+        return 0.0
+    return (same - chance * pairs) / float(np.sqrt(pairs * chance * (1.0 - chance)))
+
+
+def _stretch_split(
+    feats: np.ndarray, regions: list[tuple[int, int]], shrink: float, starts: tuple[np.ndarray, ...] = ()
+) -> tuple[float, np.ndarray]:
+    """The best split of the stretches into two groups that keeps every stretch whole, and its gain.
+
+    The gain is how much better (in nats per frame) two diagonal Gaussians, one per group, fit the
+    speech frames than one Gaussian does.  Why whole stretches: a stretch (speech between pauses)
+    is nearly always one speaker, so with two voices the voice is the strongest thing two groups of
+    stretches can differ in, and the gain stays about the same however short the call.  One voice
+    split in two can only use what its stretches say; those differences average out as stretches
+    add up, so its best gain falls about as 1 / stretches (measured: ~3 / n at most).  Hence a bar
+    that rises as the stretches get fewer (DiarizeSettings.gain_per_stretch).  Groups start from
+    average-linkage clustering of the stretches' statistics and are refined by likelihood.
+    """
+    if len(regions) < 2:
+        return 0.0, np.zeros(len(regions), dtype=int)
+    sums = _StretchSums(feats, regions, shrink)
+    stats = np.stack([statistics(feats[a:b]) for a, b in regions])
+    clustered = _two_groups((stats - stats.mean(axis=0)) / (stats.std(axis=0) + 1e-6))
+    return max((sums.improve(np.asarray(g)) for g in (clustered, *starts)), key=lambda found: found[0])
+
+
+class _StretchSums:
+    """Per stretch, its frame count and the sums of its frames and squared frames: enough to fit and
+    score diagonal Gaussians over any grouping of whole stretches without touching the frames again."""
+
+    def __init__(self, feats: np.ndarray, regions: list[tuple[int, int]], shrink: float) -> None:
+        self.frames = np.array([b - a for a, b in regions], dtype=float)
+        self.sums = np.stack([feats[a:b].sum(axis=0) for a, b in regions]).astype(float)
+        self.squares = np.stack([(feats[a:b].astype(float) ** 2).sum(axis=0) for a, b in regions])
+        self.total = self.frames.sum()
+        mean = self.sums.sum(axis=0) / self.total
+        self.whole_var = self.squares.sum(axis=0) / self.total - mean**2 + 1e-6
+        self.shrink = shrink
+
+    def gaussians(self, groups: np.ndarray) -> list[tuple[float, np.ndarray, np.ndarray]]:
+        """(frames, mean, variance) of each group."""
+        out = []
+        for k in (0, 1):
+            mine = groups == k
+            count = self.frames[mine].sum()
+            mean = self.sums[mine].sum(axis=0) / count
+            var = self.squares[mine].sum(axis=0) / count - mean**2
+            # A group of a few short stretches has a variance estimated too low; pulled towards the call's.
+            out.append((count, mean, (count * var + self.shrink * self.whole_var) / (count + self.shrink) + 1e-6))
+        return out
+
+    def improve(self, groups: np.ndarray) -> tuple[float, np.ndarray]:
+        """Each stretch to the group that fits it better, until nothing moves; (gain, groups)."""
+        for _ in range(30):
+            if len(set(groups.tolist())) < 2:
+                return 0.0, groups
+            fits = self.gaussians(groups)
+            loglik = np.stack([self._loglik(mean, var) for _, mean, var in fits], axis=1)
+            moved = np.argmax(loglik, axis=1)
+            if np.array_equal(moved, groups):
+                break
+            groups = moved
+        if len(set(groups.tolist())) < 2:
+            return 0.0, groups
+        gain = sum(count / 2 * np.log(self.whole_var / var).sum() for count, _, var in self.gaussians(groups))
+        return float(gain / self.total), groups
+
+    def _loglik(self, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
+        """Each stretch's log-likelihood under one diagonal Gaussian (constant terms left out)."""
+        spread = self.squares - 2 * self.sums * mean + self.frames[:, None] * mean**2
+        return -0.5 * (self.frames[:, None] * np.log(var) + spread / var).sum(axis=1)
 
 
 def separation(vectors: np.ndarray, weights: np.ndarray, labels: np.ndarray) -> float:
@@ -218,6 +313,47 @@ def _absorb_short(labels: np.ndarray, min_frames: int) -> np.ndarray:
         labels[a:b] = pick[2]
 
 
+@dataclass(frozen=True, slots=True)
+class VoicesTest:
+    """What the one-or-two-voices test saw: the pieces' sides (all 0: one voice) and its evidence."""
+
+    labels: np.ndarray
+    gain: float  # nats per frame of the best split keeping stretches whole
+    bar: float  # what the gain had to reach with this many stretches
+    agreement_z: float
+
+
+def _voices(
+    feats: np.ndarray,
+    regions: list[tuple[int, int]],
+    pieces: list[tuple[int, int]],
+    vectors: np.ndarray,
+    weights: np.ndarray,
+    s: DiarizeSettings,
+) -> VoicesTest:
+    """One voice or two, and each piece's side."""
+    region_of = np.searchsorted([b for _, b in regions], [a for a, _ in pieces], side="right")
+    clustered = _refine(vectors, weights, _two_groups(vectors))
+    # The pieces' clustering, as a vote per stretch, is a second start for the stretch split.
+    votes = np.bincount(region_of, weights=weights * clustered, minlength=len(regions))
+    sizes = np.bincount(region_of, weights=weights, minlength=len(regions))
+    gain, groups = _stretch_split(feats, regions, s.shrink_frames, ((votes * 2 > sizes).astype(int),))
+    seconds = float(sizes.sum()) / FRAMES_PER_S
+    bar = max(s.gain_floor, s.gain_per_stretch / max(len(regions), 1), s.gain_seconds / max(seconds, 1e-9))
+    z = agreement_z(*agreement(pieces, regions, clustered), s.one_voice_agreement)
+    if len(regions) >= s.min_stretches and gain >= bar:
+        # Two voices by whole stretches: the pieces start on their stretch's side (a clustering of
+        # the pieces alone may have split the call by what is said) and move to the nearer voice.
+        labels = _refine(vectors, weights, groups[region_of])
+    elif z >= s.two_voices_z:
+        # Turns with no pause between them leave few stretches: then the pieces must show two voices
+        # by landing on the same side inside a stretch far more often than one voice's do.
+        labels = clustered
+    else:
+        labels = np.zeros(len(pieces), dtype=int)
+    return VoicesTest(labels, gain, bar, z)
+
+
 def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Diarization:
     """Who spoke when in 16 kHz mono audio."""
     s = settings or DiarizeSettings()
@@ -236,14 +372,11 @@ def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Dia
     centre, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-6
     vectors = (raw - centre) / scale
     weights = np.array([b - a for a, b in pieces], dtype=float)
-    labels = _refine(vectors, weights, _two_groups(vectors))
+    labels = _voices(feats, regions, pieces, vectors, weights, s).labels
     apart = separation(vectors, weights, labels)
-    agree = consistency(pieces, regions, labels, s.min_pairs)
     frame_party = np.full(len(feats), NO_PARTY)
-    if agree is None or agree < s.two_voices or min(np.bincount(labels, minlength=2)) == 0:
-        for a, b in regions:
-            frame_party[a:b] = 0
-        return Diarization(tuple(_turns(frame_party, regions)), 1, round(apart, 3), seconds)
+    if min(np.bincount(labels, minlength=2)) == 0:
+        return _one_voice(frame_party, regions, apart, seconds)
 
     centres = np.stack([np.average(vectors[labels == k], axis=0, weights=weights[labels == k]) for k in (0, 1)])
     spread = float(np.sqrt(np.average(((vectors - centres[labels]) ** 2).sum(axis=1), weights=weights)))
@@ -267,12 +400,23 @@ def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Dia
         if turn.party == NO_PARTY:
             notes.append(f"{turn.start:.1f}-{turn.end:.1f} s fits neither voice")
     turns = _turns(frame_party, regions)
+    # Both parties of a conversation take turns (every development call has 4+ turns a side): a
+    # "party" heard fewer than min_party_turns times is a sound, not a voice (a stretch of the tune
+    # on hold that fits no better elsewhere, a cough), and the file stays one voice.
+    if min(sum(1 for t in turns if t.party == k) for k in (0, 1)) < s.min_party_turns:
+        return _one_voice(np.full(len(feats), NO_PARTY), regions, apart, seconds)
     # Party 0 is whoever speaks first.
     first = next((t.party for t in turns if t.party != NO_PARTY), 0)
     if first == 1:
         turns = [PartyTurn(t.start, t.end, 1 - t.party if t.party != NO_PARTY else NO_PARTY) for t in turns]
     parties = len({t.party for t in turns} - {NO_PARTY})
     return Diarization(tuple(turns), parties, round(apart, 3), seconds, tuple(notes))
+
+
+def _one_voice(frame_party: np.ndarray, regions: list[tuple[int, int]], apart: float, seconds: float) -> Diarization:
+    for a, b in regions:
+        frame_party[a:b] = 0
+    return Diarization(tuple(_turns(frame_party, regions)), 1, round(apart, 3), seconds)
 
 
 def _turns(frame_party: np.ndarray, regions: list[tuple[int, int]]) -> list[PartyTurn]:

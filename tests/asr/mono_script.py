@@ -24,3 +24,20 @@ CUSTOMER_FIRST_SCRIPT = [
     ("agent", "The money will be back on your card in three to five days. Is there anything else I can help with?"),
     ("customer", "No, that's all. Thanks."),
 ]
+
+# A short call of short turns (about 30 s, 1-3 s a turn): where one voice is most easily taken for two
+# (a split by what is said looks like two voices when there are few stretches to average over).
+SHORT_SCRIPT = [
+    ("agent", "Harbour Dental, good morning."),
+    ("customer", "Hi, I have a bad toothache."),
+    ("agent", "Oh dear. Since when?"),
+    ("customer", "Since last night."),
+    ("agent", "Is your face swollen?"),
+    ("customer", "No, just sore."),
+    ("agent", "Can you come at two today?"),
+    ("customer", "Yes, two is fine."),
+    ("agent", "Your name, please?"),
+    ("customer", "Ruth Okafor."),
+    ("agent", "Thanks Ruth, see you at two."),
+    ("customer", "Thank you, bye."),
+]
