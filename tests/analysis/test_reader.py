@@ -19,7 +19,7 @@ from companion.analysis.reader.acts import ActReader, load_reader, reader_dir
 from companion.analysis.reader.corpus import read_corpus
 from companion.analysis.reader.encoder import ENCODER_VERSION, ModelFiles, SentenceEncoder, installed_files
 from companion.errors import ReaderError
-from companion.events import Acts, EngineError, Revision, StepDone, Utterance
+from companion.events import Acts, Alert, EngineError, Revision, StepDone, Utterance
 from tests.analysis.conftest import script
 
 HELD_OUT = Path(__file__).resolve().parent.parent / "fixtures" / "reader" / "heldout.tsv"
@@ -243,3 +243,37 @@ def test_the_step_prior_is_counted_from_labelled_calls_and_a_damaged_one_is_left
         assert damaged.read(["sorry to hear that"], phase="start")[0].best()[0] == "empathize"
     finally:
         reader_acts._reader_for.cache_clear()
+
+
+def test_a_pitfall_cue_in_a_sentence_the_reader_rules_out_raises_no_alert(playbook: Playbook) -> None:
+    """ "whatever" is an agent-negativity cue; offering whatever slot suits the customer is no pitfall."""
+    lines = [
+        ("A", "Good afternoon, Brightwater Ferries, Leon speaking."),
+        ("C", "I need to move my crossing to next week, can you book it for whatever time is best?"),
+        ("A", "I'll book whatever slot suits you best, morning or afternoon."),
+        ("C", "I've been waiting all week for the courier and nobody turned up."),
+        ("A", "Whatever, that's not my problem, call the courier."),
+    ]
+    coach = Coach(playbook)
+    alerts = [e for u in script(lines) for e in coach.feed(u) if isinstance(e, Alert)]
+    kinds = {(a.utterance, a.kind) for a in alerts}
+    assert not [a for a in alerts if a.utterance == 2], alerts
+    assert (4, "agent-negativity") in kinds  # the same cue in a dismissive sentence still raises it
+
+
+def test_an_offer_after_a_bare_yes_is_read_as_an_offer(playbook: Playbook, reader: ActReader) -> None:
+    """The customer's "Yes." before an agent's sentence is weak evidence: the offer's own words decide."""
+    acts = AgentActs(playbook, reader)
+    for context in ("Yes.", "Yes, exactly.", ""):
+        read = acts.read("I can book you onto the two o'clock ferry at no extra cost.", context)
+        assert "resolve" in {a.id for a in read.acts}, context
+
+
+def test_a_pitfall_is_read_from_both_kinds_together(playbook: Playbook, reader: ActReader) -> None:
+    """The reader splits a pitfall's odds between the two kinds: their sum decides, the larger names it."""
+    sentence, context = "Whatever, that's not my problem, call the courier.", "I've been waiting all week."
+    reading = reader.read([sentence], context)[0]
+    both = reading.probabilities["trigger-words"] + reading.probabilities["agent-negativity"]
+    read = AgentActs(playbook, reader).read(sentence, context)
+    assert read.pitfall_weights == ((sentence, round(both, 3)),)
+    assert read.pitfalls, "a dismissive sentence raises a word pitfall"
