@@ -133,18 +133,19 @@ class AgentActs:
         pitfalls: dict[str, Act] = {}
         # The two word pitfalls share one shape (words that push the customer away) and the reader
         # splits its belief between them, so a sentence is a pitfall by their sum, of the kind it leans to.
-        worst = max(readings, key=_pitfall_weight, default=None)
-        if worst is not None and _pitfall_weight(worst) >= PITFALL_SURE:
-            kind = max(WORD_PITFALLS, key=worst.probabilities.__getitem__)
-            pitfalls[kind] = Act(kind, _short(worst.text), round(_pitfall_weight(worst), 3))
+        weights = [_pitfall_weight(r) for r in readings]
+        worst = max(range(len(readings)), key=weights.__getitem__, default=None)
+        if worst is not None and weights[worst] >= PITFALL_SURE:
+            kind = max(WORD_PITFALLS, key=readings[worst].probabilities.__getitem__)
+            pitfalls[kind] = Act(kind, _short(readings[worst].text), round(weights[worst], 3))
         for act, i in self._rule_pitfall_hits(split):
             # A cue's words in a helpful sentence ("you just drop the old pair at the post office") are
             # no pitfall: the rule stands unless the reader all but rules a pitfall out there.
-            if _pitfall_weight(readings[i]) >= RULE_PITFALL_FLOOR:
+            if weights[i] >= RULE_PITFALL_FLOOR:
                 pitfalls.setdefault(act.id, act)
         steps = self._in_context(evidenced, fix_offered)
-        weights = tuple((r.text, round(_pitfall_weight(r), 3)) for r in readings)
-        return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()), weights)
+        shown = tuple((r.text, round(w, 3)) for r, w in zip(readings, weights, strict=True))
+        return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()), shown)
 
     def _rule_pitfalls(self, sentences: list[Sentence]) -> tuple[Act, ...]:
         return tuple(act for act, _ in self._rule_pitfall_hits(sentences))
