@@ -313,16 +313,6 @@ def _absorb_short(labels: np.ndarray, min_frames: int) -> np.ndarray:
         labels[a:b] = pick[2]
 
 
-@dataclass(frozen=True, slots=True)
-class VoicesTest:
-    """What the one-or-two-voices test saw: the pieces' sides (all 0: one voice) and its evidence."""
-
-    labels: np.ndarray
-    gain: float  # nats per frame of the best split keeping stretches whole
-    bar: float  # what the gain had to reach with this many stretches
-    agreement_z: float
-
-
 def _voices(
     feats: np.ndarray,
     regions: list[tuple[int, int]],
@@ -330,8 +320,8 @@ def _voices(
     vectors: np.ndarray,
     weights: np.ndarray,
     s: DiarizeSettings,
-) -> VoicesTest:
-    """One voice or two, and each piece's side."""
+) -> np.ndarray:
+    """Each piece's side: all 0 when the call has one voice."""
     region_of = np.searchsorted([b for _, b in regions], [a for a, _ in pieces], side="right")
     clustered = _refine(vectors, weights, _two_groups(vectors))
     # The pieces' clustering, as a vote per stretch, is a second start for the stretch split.
@@ -351,7 +341,7 @@ def _voices(
         labels = clustered
     else:
         labels = np.zeros(len(pieces), dtype=int)
-    return VoicesTest(labels, gain, bar, z)
+    return labels
 
 
 def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Diarization:
@@ -372,7 +362,7 @@ def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Dia
     centre, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-6
     vectors = (raw - centre) / scale
     weights = np.array([b - a for a, b in pieces], dtype=float)
-    labels = _voices(feats, regions, pieces, vectors, weights, s).labels
+    labels = _voices(feats, regions, pieces, vectors, weights, s)
     apart = separation(vectors, weights, labels)
     frame_party = np.full(len(feats), NO_PARTY)
     if min(np.bincount(labels, minlength=2)) == 0:
