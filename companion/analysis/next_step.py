@@ -1,14 +1,17 @@
 """Which playbook step comes next, following the seeds rather than only the list order.
 
-* While an upset customer is still telling the story: ``listen``.
+* While an upset customer, or one who opened with a problem however calmly, is still
+  telling the story: ``listen`` (a caller who opens with a plain request is asked questions).
 * Once heard, and until the agent has shown they understand: ``empathize``
-  (no solution before empathy; a fix offered now is the ``early-solution`` pitfall).
+  (no solution before empathy: to an upset customer a fix now is the ``early-solution`` pitfall).
 * Then the steps in order: ``assess``, ``affirm``, ``resolve``, ``agree``, ``thank``,
   each counted from the furthest step the agent has reached.
 * A re-escalation (the customer's mood drops sharply again, or they repeat the
   complaint) sends the agent back to ``empathize``; if it answered a fix, the
   fix must then be reworked (``resolve`` after the empathy).
 * A fix turned down calmly asks for an alternative: ``resolve`` again.
+* An answer to the agent's question carries the bad facts asked for; it is a flare-up only
+  when its emotion words drop sharply.
 """
 
 from __future__ import annotations
@@ -34,7 +37,15 @@ _REPEAT_MARKERS = re.compile(
 )
 _REJECTION = re.compile(
     r"^\W*(?:no|nope|not really|that (?:does not|doesn't|won't|will not) (?:work|help|do)|"
-    r"i (?:do not|don't) want)\b|\bnot (?:good enough|acceptable|what i)\b|\bthat is not enough\b",
+    r"i (?:do not|don't) want)\b|\bnot (?:good enough|acceptable|what i)\b|\bthat is not enough\b|"
+    r"\bno (?:good|use)\b",
+    re.IGNORECASE,
+)
+# A caller who opens with a plain request ("I'd like to move my account") wants questions, not a
+# hearing; one who opens with what went wrong, however calmly, tells the story first.
+_REQUEST = re.compile(
+    r"\b(?:i'd like|i would like|i need to|i just need|i want to|i'd love|could i|can i|may i|how do i|"
+    r"how can i|is it possible to|i was wondering|i'm calling to|i'm ringing to)\b",
     re.IGNORECASE,
 )
 # "Yes, that's right": the customer confirming a summary, even when the summary was lost to the recogniser.
@@ -78,6 +89,9 @@ class CallProgress:
         self.heard = False
         self.invited = False  # the agent asked them to go on; their next words tell the story
         self.needs_empathy = False
+        self.problem_call = False  # the caller opened with a problem: story and empathy before questions
+        self.asked = False  # the agent's last turn asked something: the customer's next words answer it
+        self._turn_steps: set[str] = set()
         self.rework_fix = False  # the fix on the table was turned down
         self.why: str | None = None
         self.calm_since_need = 0  # calm customer turns since empathy became due
@@ -90,10 +104,11 @@ class CallProgress:
 
     def solution_too_early(self) -> bool:
         """A fix now would come before the upset customer was heard and empathised with."""
-        return self.needs_empathy
+        return self.needs_empathy and self.ever_upset
 
     def step_done(self, step: str) -> None:
         self.counts[step] += 1
+        self._turn_steps.add(step)
         if step == "listen":
             # They were just invited to tell it: they are heard once they have, not before.
             self.invited = True
@@ -114,7 +129,9 @@ class CallProgress:
             self.furthest = max(self.furthest, index) if step != "resolve" else index
 
     def agent_said(self, text: str) -> None:
-        del text  # the agent's words count through the steps they evidence
+        # A question is heard in its mark or in the steps it ticked (recognised text has no marks).
+        self.asked = "?" in text or bool(self._turn_steps & {"listen", "assess", "affirm"})
+        self._turn_steps = set()
         self.agent_turns += 1
         self.agent_since_customer += 1
         self.agent_since_need += 1
@@ -131,6 +148,7 @@ class CallProgress:
         upset = score <= UPSET
         if upset and not self.ever_upset and self.customer_words >= TOLD_STORY_WORDS:
             self.heard = True  # a calm caller who turns sour has already told their story
+        first = bool(text) and self.customer_turns == 0
         self.customer_turns += 1 if text else 0
         if self.invited and text:
             self.heard, self.invited = True, False
@@ -145,13 +163,19 @@ class CallProgress:
             self._complaints.append(words)
         after_fix = self.furthest >= ORDER.index("resolve")
         was_needed = self.needs_empathy
+        if first and not upset and not self.ever_upset and not _REQUEST.search(text) and not self.done("empathize"):
+            self.problem_call = True
+            self.needs_empathy = True
+            self.why = None
         if upset and not self.ever_upset:
             self.ever_upset = True
             self.needs_empathy = not self.done("empathize") or after_fix
             self.why = "the customer is upset"
         elif self.ever_upset and self.done("empathize") and not self.needs_empathy:
+            # An answer to the agent's question reads as upset as the facts it gives ("No, nobody
+            # called."): only a sharp drop in emotion words makes it a flare-up.
             sharp = (heat <= REESCALATION and line is not None and line - heat >= REESCALATION_DROP) or (
-                escalated and heat <= UPSET
+                escalated and heat <= UPSET and not self.asked
             )
             if sharp or repeated:
                 self.needs_empathy = True
@@ -163,7 +187,8 @@ class CallProgress:
             self.calm_since_need = self.agent_since_need = 0
             self.later_since_need = False
         elif self.needs_empathy and text:
-            self.calm_since_need = 0 if upset else self.calm_since_need + 1
+            calm = not upset or (self.asked and heat > REESCALATION)  # bad facts asked for, calmly given
+            self.calm_since_need = self.calm_since_need + 1 if calm else 0
             # The customer has settled while the agent worked on: the moment for empathy has passed
             # (or the agent's empathy was lost to the recogniser). Going on is better than nagging.
             moved_on = self.later_since_need and self.calm_since_need >= SETTLED_TURNS
@@ -172,7 +197,7 @@ class CallProgress:
                 self.upset_turns = 0
         if upset:
             self.upset_turns += 1
-        if self.ever_upset and text:
+        if (self.ever_upset or self.problem_call) and text:
             self.turns_since_upset += 1
         if self.upset_turns >= HEARD_VENTS or self.turns_since_upset >= HEARD_VENTS:
             self.heard = True  # they have told the story twice now
@@ -189,7 +214,7 @@ class CallProgress:
         if (
             not self.needs_empathy
             and self.furthest in (ORDER.index("resolve"), ORDER.index("agree"))
-            and _REJECTION.search(text)
+            and any(_REJECTION.search(" ".join(s.words)) for s in split_sentences(text))  # "Stickers? No."
             and score < ACCEPTING  # "No problem with a new card" accepts it
         ):
             self.rework_fix = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from companion.analysis.coach import Coach
+from companion.analysis.next_step import CallProgress
 from companion.analysis.playbook import Playbook
 from companion.events import Alert, Event, Mood, NextStep, Partial, SentimentPoint, StepDone, Utterance
 from tests.analysis.conftest import script
@@ -208,4 +209,57 @@ def test_a_confirmed_summary_moves_on_even_if_the_summary_was_misheard(playbook:
         ),
     )
     assert [t.step for t in of(StepDone, events)] == ["assess"]
+    assert of(NextStep, events)[-1].step == "resolve"
+
+
+def test_a_calm_caller_with_a_problem_is_heard_first_but_a_request_is_asked_about(playbook: Playbook) -> None:
+    problem = run(Coach(playbook), script([("C", "Hi there, I think the router you sent me is the old model.")]))
+    request = run(Coach(playbook), script([("C", "Hi, I'd like to book a boiler service for next month please.")]))
+    assert of(NextStep, problem)[-1].step == "listen"
+    assert of(NextStep, request)[-1].step == "assess"
+    fixed = run(
+        Coach(playbook),
+        script(
+            [
+                ("C", "Hi there, I think the router you sent me is the old model."),
+                ("A", "I can send you the new model today, it will arrive tomorrow."),
+            ]
+        ),
+    )
+    assert not of(Alert, fixed)  # the caller is calm: a quick fix is no early solution
+
+
+def test_an_answer_full_of_bad_facts_is_not_a_flare_up() -> None:
+    def after(agent_line: str, asks: bool) -> str:
+        progress = CallProgress()
+        progress.customer_said("My mirror arrived cracked and I am so upset about it.", -0.9, None, escalated=True)
+        progress.step_done("empathize")
+        progress.agent_said("I'm so sorry, that is awful to find after a move.")
+        progress.customer_said("Thank you, that's all I wanted to hear.", 0.8, -0.9, escalated=False)
+        if asks:
+            progress.step_done("assess")
+        progress.agent_said(agent_line)
+        # Mood fell from the warm thanks; the emotion words are mildly negative ("cracked", "scratched").
+        progress.customer_said("I wrote mirror cracked and dresser scratched on the sheet.", -0.6, 0.3, True, -0.3)
+        return progress.next_step()[0]
+
+    assert after("Did the crew leader sign anything when they finished?", asks=True) == "affirm"
+    assert after("did the crew leader sign anything", asks=True) == "affirm"  # recognised text: no mark
+    assert after("The crew leader signed the sheet to say the job was finished.", asks=False) == "empathize"
+
+
+def test_a_fix_turned_down_after_a_question_asks_for_another(playbook: Playbook) -> None:
+    events = run(
+        Coach(playbook),
+        script(
+            [
+                ("C", "The business cards you printed have the wrong phone number on them. I'm really annoyed."),
+                ("A", "I'm so sorry, that's really frustrating before a trade show."),
+                ("A", "So five hundred cards, the phone number printed wrong, and the show is on Thursday?"),
+                ("C", "Yes, that's right."),
+                ("A", "I can reprint the whole order for free, ready by the middle of next week."),
+                ("C", "Next week? The show is Thursday. No, that's no good to me."),
+            ]
+        ),
+    )
     assert of(NextStep, events)[-1].step == "resolve"
