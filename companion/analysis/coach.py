@@ -73,6 +73,7 @@ class Coach:
             except ReaderError as exc:
                 log.info("%s", exc)
         self.spotter = PitfallSpotter(playbook)
+        self._customer_words = ""  # all the customer has said: their own terms are no jargon to them
         self._heard: list[str] = []  # the customer's words since the agent last spoke: the reader's context
         self._agent_said: dict[int, tuple[str, bool, set[str], str]] = {}  # utterance -> context, opening, steps, phase
         self.lines = {"customer": SentimentLine(), "agent": SentimentLine()}
@@ -138,6 +139,7 @@ class Coach:
             out += self._customer(u, raised, words)
             self._last_customer = u
             self._heard.append(u.text)
+            self._customer_words += " " + u.text
         else:
             out += self._agent(u, reading)
         step, reason = self.progress.next_step()
@@ -193,7 +195,7 @@ class Coach:
         # names negative things without the agent being negative.
         describes = bool(set(evidence) - {"assess"})
         agent_score = max(reading.score, 0.0) if describes else reading.score
-        findings = self.spotter.check(u.text, set(evidence), agent_score)
+        findings = self.spotter.check(u.text, set(evidence), agent_score, heard=self._customer_words)
         findings = [f for f in findings if not (f.cue and read.rules_out_pitfall(f.quote))]
         for finding in findings:
             out.append(Alert(u.t, finding.kind, finding.reason, u.id, speaker="agent"))

@@ -16,6 +16,17 @@ from companion.analysis.playbook import Playbook
 AGENT_NEGATIVE = -0.5  # corrected agent sentiment at or below this reads as the agent getting drawn in
 MIN_WORDS = 4  # a tone read from fewer words is noise
 _SORRY = re.compile(r"\bsorry\b|\bapologi[sz]e\b", re.IGNORECASE)
+# Initialisms ("the MCS cert", "a DNO notification"), or their letters as a transcript spells them
+# ("an a n p r mismatch"): exact to the agent, jargon to a caller who never said them.
+_INITIALISM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}\b")
+_SPELT = re.compile(r"\b(?:[b-hj-z] ){1,4}[b-hj-z]\b")
+# Initialisms everyone knows, and everyday words an agent might stress in capitals.
+_EVERYDAY_WORDS = (
+    "ok okay tv id pin uk us usa eu am pm pdf sms gp nhs atm dvd cd pc it hr vat mot diy faq asap "
+    "so no not do is am we my me he to in on at of or an and the all now yes one two ten"
+)
+_EVERYDAY = frozenset(_EVERYDAY_WORDS.split())
+JARGON_TERMS = 2  # one initialism may be a name everyone knows; two in a turn talk over the caller's head
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +51,9 @@ class PitfallSpotter:
             return None
         return first_quote(pitfall.cues, split_sentences(text))
 
-    def check(self, text: str, steps: set[str], agent_score: float) -> list[Finding]:
-        """Pitfalls in one agent utterance; ``steps``: the steps the same utterance evidences."""
+    def check(self, text: str, steps: set[str], agent_score: float, heard: str = "") -> list[Finding]:
+        """Pitfalls in one agent utterance; ``steps``: the steps the same utterance evidences;
+        ``heard``: what the customer has said so far (their own terms are no jargon to them)."""
         sentences = split_sentences(text)
         found: list[Finding] = []
         empathized = "empathize" in steps
@@ -58,7 +70,7 @@ class PitfallSpotter:
             if quote is not None:
                 reason = f'"{quote}" tends to inflame: say what you can do'
                 found.append(Finding("trigger-words", reason, quote, cue=True))
-            elif (jargon := first_quote(trigger.jargon, sentences)) is not None:
+            elif (jargon := first_quote(trigger.jargon, sentences) or _initialisms(text, heard)) is not None:
                 found.append(Finding("trigger-words", f'jargon "{jargon}": use the customer\'s words', jargon))
             sorries = len(_SORRY.findall(text))
             if sorries and not empathized:
@@ -79,3 +91,11 @@ class PitfallSpotter:
 
     def _mirrors(self, sentence: Sentence, steps: list[str]) -> bool:
         return any(p.find(sentence.index) is not None for step in steps for p in self.playbook.step(step).cues)
+
+
+def _initialisms(text: str, heard: str) -> str | None:
+    """The initialisms of ``text`` the customer has not used, if there are enough to lose them."""
+    heard = heard.lower()
+    terms = [t for t in _INITIALISM.findall(text) + _SPELT.findall(text) if t.lower() not in _EVERYDAY]
+    new = list(dict.fromkeys(t for t in terms if t.lower() not in heard))
+    return ", ".join(new) if len(new) >= JARGON_TERMS else None

@@ -263,3 +263,13 @@ def test_a_fix_turned_down_after_a_question_asks_for_another(playbook: Playbook)
         ),
     )
     assert of(NextStep, events)[-1].step == "resolve"
+
+
+def test_initialisms_the_caller_never_used_are_jargon(playbook: Playbook) -> None:
+    def alerts(customer: str) -> list[str]:
+        lines = [("C", customer), ("A", "Right, so the CRN on the HMRC side doesn't match the UTR we hold.")]
+        return [a.kind for a in of(Alert, run(Coach(playbook), script(lines)))]
+
+    assert alerts("My tax account says I owe money and I don't understand why.") == ["trigger-words"]
+    # Their own terms read back to them are no jargon.
+    assert alerts("My CRN and my UTR are both on the HMRC letter, so why does it say I owe money?") == []
