@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from companion.analysis.phrases import Sentence, first_quote, split_sentences
+from companion.analysis.phrases import Sentence, content_words, first_quote, split_sentences
 from companion.analysis.playbook import STEP_IDS, Playbook
 from companion.analysis.reader.acts import ActReader, SentenceReading
 from companion.analysis.reader.features import form
@@ -30,6 +30,7 @@ RULE_FLOOR = 0.05  # a rule's match stands unless the reader gives its step less
 PITFALL_SURE = 0.45  # the reader alone raises a word pitfall at this probability, both kinds summed
 RULE_PITFALL_FLOOR = 0.15  # a pitfall cue's match stands unless the reader gives its sentence less than this
 WORD_PITFALLS = ("trigger-words", "agent-negativity")
+AFFIRM_ECHO = 0.3  # the reader's summary must echo at least this share of its words from the customer
 WHOLE_TURN_WORDS = 30  # a turn up to this long is also read whole, as the corpus's utterances are
 
 
@@ -54,6 +55,12 @@ class AgentReading:
 def _short(text: str) -> str:
     words = text.split()
     return " ".join(words[:QUOTE_WORDS]) + (" …" if len(words) > QUOTE_WORDS else "")
+
+
+def _echo(text: str, heard: str) -> float:
+    """The share of the agent's content words the customer said first."""
+    words = content_words(text)
+    return len(words & content_words(heard)) / len(words) if words else 0.0
 
 
 def _checks(sentence: str) -> bool:
@@ -85,10 +92,17 @@ class AgentActs:
         self.reader = reader
 
     def read(
-        self, text: str, context: str = "", opening: bool = False, fix_offered: bool = False, phase: str | None = None
+        self,
+        text: str,
+        context: str = "",
+        opening: bool = False,
+        fix_offered: bool = False,
+        phase: str | None = None,
+        heard: str | None = None,
     ) -> AgentReading:
         """``context``: the customer's words before; ``fix_offered``: a fix is already on the table;
-        ``phase``: how far the call has come (``reader.step_prior.phase_of``), which weighs the steps' odds."""
+        ``phase``: how far the call has come (``reader.step_prior.phase_of``), which weighs the steps' odds;
+        ``heard``: all the customer has said so far, which a summary echoes and a question does not."""
         rules = {e.step: e for e in self.matcher.match(text, opening=opening)}
         split = split_sentences(text)
         if self.reader is None:
@@ -124,6 +138,12 @@ class AgentActs:
                 evidenced[step] = Evidence(step, quote, rule.cue if rule else "reader", score)
             elif rule is not None and (anywhere is None or anywhere[1] >= RULE_FLOOR):
                 evidenced[step] = rule
+        affirm = evidenced.get("affirm")
+        if affirm is not None and affirm.cue == "reader" and heard is not None and _echo(text, heard) < AFFIRM_ECHO:
+            # A summary reads back the customer's own facts; a question about new ones asks for facts.
+            del evidenced["affirm"]
+            if "assess" not in evidenced and any(_checks(u) for u in units):
+                evidenced["assess"] = Evidence("assess", affirm.quote, "reader", affirm.score)
         # A turn mostly does one thing: a second act the reader alone found must be clearly there.
         strongest = max((e.score for e in evidenced.values()), default=0.0)
         evidenced = {

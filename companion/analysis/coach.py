@@ -50,6 +50,15 @@ def _clamp(x: float) -> float:
     return max(-1.0, min(1.0, x))
 
 
+# "I'm sorry, that came out wrong", "you're right, that's on us": owning up names the fault, it does not
+# push the customer away, unless a "but" takes it back ("sorry, but if you'd told us...").
+_OWNING_UP = re.compile(
+    r"^(?!.*\bbut\b).*\b(?:sorry|apologi[sz]e|you're right|you are right|fair (?:enough|point)|"
+    r"(?:our|my) (?:error|mistake|fault)|(?:that's|that is) on (?:us|me))\b",
+    re.IGNORECASE,
+)
+
+
 class Coach:
     """Implements the pipeline's Coach protocol for one call."""
 
@@ -75,7 +84,8 @@ class Coach:
         self.spotter = PitfallSpotter(playbook)
         self._customer_words = ""  # all the customer has said: their own terms are no jargon to them
         self._heard: list[str] = []  # the customer's words since the agent last spoke: the reader's context
-        self._agent_said: dict[int, tuple[str, bool, set[str], str]] = {}  # utterance -> context, opening, steps, phase
+        # utterance -> context, opening, steps, phase, the customer's words so far: where the call was then
+        self._agent_said: dict[int, tuple[str, bool, set[str], str, str]] = {}
         self.lines = {"customer": SentimentLine(), "agent": SentimentLine()}
         self.mood = MoodWatch()
         self.progress = CallProgress()
@@ -165,7 +175,14 @@ class Coach:
         context = " ".join(self._heard[-3:]) or (self._last_customer.text if self._last_customer else "")
         self._heard = []
         phase = self._phase()
-        read = self.acts.read(u.text, context, opening=opening, fix_offered=self.progress.done("resolve"), phase=phase)
+        read = self.acts.read(
+            u.text,
+            context,
+            opening=opening,
+            fix_offered=self.progress.done("resolve"),
+            phase=phase,
+            heard=self._customer_words,
+        )
         evidence = dict(read.steps)
         # A plan or a closing restates the fix already offered; it is not a new one.
         restates = "agree" in evidence or "thank" in evidence or self.progress.done("thank")
@@ -190,7 +207,7 @@ class Coach:
             out.append(StepDone(u.t, step_id, u.id, found.quote))
             self.progress.step_done(step_id)
         out.insert(1, Acts(u.t, u.id, u.speaker, read.acts))
-        self._agent_said[u.id] = (context, opening, set(evidence), phase)
+        self._agent_said[u.id] = (context, opening, set(evidence), phase, self._customer_words)
         # Mirroring the customer's feelings, summing up their problem or planning its fix
         # names negative things without the agent being negative.
         describes = bool(set(evidence) - {"assess"})
@@ -207,7 +224,8 @@ class Coach:
         """Word pitfalls the reader is sure of and the cue rules did not already raise."""
         out: list[Event] = []
         for kind, act in read.pitfalls.items():
-            if kind in raised or read.steps.keys() & {"empathize", "affirm"}:
+            mirrors = {e.quote for step, e in read.steps.items() if step in ("empathize", "affirm")}
+            if kind in raised or act.quote in mirrors or _OWNING_UP.search(act.quote):
                 continue  # a sentence that mirrors the customer quotes their words, it does not inflame
             reason = (
                 f'"{act.quote}" tends to inflame: say what you can do'
@@ -224,8 +242,10 @@ class Coach:
 
         What the agent saw stays: nothing is unticked, and no alert is raised after the fact.
         """
-        context, opening, ticked, phase = self._agent_said[r.utterance]  # read as where the call was then
-        read = self.acts.read(r.text, context, opening=opening, fix_offered=self.progress.done("resolve"), phase=phase)
+        context, opening, ticked, phase, heard = self._agent_said[r.utterance]  # read as where the call was then
+        read = self.acts.read(
+            r.text, context, opening=opening, fix_offered=self.progress.done("resolve"), phase=phase, heard=heard
+        )
         out: list[Event] = [Acts(r.t, r.utterance, r.speaker, read.acts)]
         for step_id, found in read.steps.items():
             if step_id in ticked or self.progress.done(step_id):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from companion.analysis.phrases import split_sentences
+from companion.analysis.phrases import content_words, split_sentences
 from companion.analysis.step_ids import STEP_ORDER
 
 ORDER = STEP_ORDER
@@ -52,12 +52,6 @@ _REQUEST = re.compile(
 _CONFIRMS = re.compile(r"^\W*(?:yes|yeah|yep|correct|exactly|that's right|that is right)\b", re.IGNORECASE)
 _CONFIRM_WORDS = re.compile(r"\b(?:right|correct|exactly|that's it|that is it|spot on)\b", re.IGNORECASE)
 CONFIRM_MAX_WORDS = 8
-_STOP_WORDS = (
-    "i me my you your we our the a an and or but to of in on at for with is are was were be been it this "
-    "that have has had do does did not no so just still they them there what when about from as all very "
-    "really am can could would will"
-)
-_STOP = frozenset(_STOP_WORDS.split())
 _REASONS = {
     "listen": "let them finish their story: no defending, no fixing yet",
     "empathize": "show you understand how this feels before anything else",
@@ -67,10 +61,6 @@ _REASONS = {
     "agree": "confirm the plan and timing, and check they are happy",
     "thank": "close by thanking them",
 }
-
-
-def _content(text: str) -> set[str]:
-    return {t for s in split_sentences(text) for t in s.tokens if t not in _STOP and len(t) > 2}
 
 
 class CallProgress:
@@ -153,7 +143,7 @@ class CallProgress:
         if self.invited and text:
             self.heard, self.invited = True, False
         self.customer_words += len(text.split())
-        words = _content(text)
+        words = content_words(text)
         repeated = bool(_REPEAT_MARKERS.search(text)) or (
             upset
             and len(words) >= 3

@@ -268,3 +268,16 @@ def first_quote(phrases: tuple[Phrase, ...], sentences: list[Sentence]) -> str |
             if hit is not None:
                 return sentence.quote(hit.first, hit.last)
     return None
+
+
+_STOP_WORDS = (
+    "i me my you your we our the a an and or but to of in on at for with is are was were be been it this "
+    "that have has had do does did not no so just still they them there what when about from as all very "
+    "really am can could would will"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+def content_words(text: str) -> set[str]:
+    """The words of ``text`` that carry its content (no function words, nothing under three letters)."""
+    return {t for s in split_sentences(text) for t in s.tokens if t not in _STOP and len(t) > 2}

@@ -277,3 +277,21 @@ def test_a_pitfall_is_read_from_both_kinds_together(playbook: Playbook, reader: 
     read = AgentActs(playbook, reader).read(sentence, context)
     assert read.pitfall_weights == ((sentence, round(both, 3)),)
     assert read.pitfalls, "a dismissive sentence raises a word pitfall"
+
+
+def test_a_summary_echoes_the_customer_and_a_question_about_new_facts_does_not(
+    playbook: Playbook, reader: ActReader
+) -> None:
+    heard = (
+        "The concert on Saturday got cancelled and the email says the refund takes thirty days. My kids were gutted."
+    )
+    acts = AgentActs(playbook, reader)
+    for question in (
+        "so you bought them on the app and not at the box office, yes?",
+        "so you booked them back in june then?",
+    ):
+        assert "affirm" not in acts.read(question, heard, heard=heard).steps, question
+    summary = (
+        "So Saturday's concert was cancelled, the email says thirty days for the refund, and the kids were gutted?"
+    )
+    assert "affirm" in acts.read(summary, heard, heard=heard).steps
