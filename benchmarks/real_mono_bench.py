@@ -47,6 +47,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from companion.asr.mono_source import MonoSource
+from companion.audio.files import channel_count
+from companion.errors import InputError
 
 STEP_S = 0.01  # scoring grid
 
@@ -215,6 +217,14 @@ def main() -> int:
     missing = [p for p in args.pairs if not p.is_file()]
     if missing:
         print(f"real_mono_bench: {missing[0]}: no such file", file=sys.stderr)
+        return 2
+    try:
+        stereo = [wav for wav in args.pairs[::2] if channel_count(wav) != 1]
+    except InputError as exc:
+        print(f"real_mono_bench: {exc}", file=sys.stderr)
+        return 2
+    if stereo:
+        print(f"real_mono_bench: {stereo[0]} is not mono: this scores the split of a one-channel file", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         for wav, rttm in zip(args.pairs[::2], args.pairs[1::2], strict=True):
