@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from companion.analysis.agent_acts import AgentActs, AgentReading
+from companion.analysis.agent_acts import WORD_PITFALLS, AgentActs, AgentReading
 from companion.analysis.mood import MoodWatch, SentimentLine
 from companion.analysis.next_step import CallProgress
 from companion.analysis.pitfalls import PitfallSpotter
@@ -179,7 +179,7 @@ class Coach:
             u.text,
             context,
             opening=opening,
-            fix_offered=self.progress.done("resolve"),
+            fix_offered=self.progress.fix_on_table(),
             phase=phase,
             heard=self._customer_words,
         )
@@ -217,7 +217,8 @@ class Coach:
         for finding in findings:
             out.append(Alert(u.t, finding.kind, finding.reason, u.id, speaker="agent"))
         out += self._read_pitfalls(u, read, {f.kind for f in findings})
-        self.progress.agent_said(u.text)
+        stung = any(isinstance(e, Alert) and e.kind in WORD_PITFALLS for e in out)
+        self.progress.agent_said(u.text, stung=stung)
         return out
 
     def _read_pitfalls(self, u: Utterance, read: AgentReading, raised: set[str]) -> list[Event]:
@@ -244,7 +245,7 @@ class Coach:
         """
         context, opening, ticked, phase, heard = self._agent_said[r.utterance]  # read as where the call was then
         read = self.acts.read(
-            r.text, context, opening=opening, fix_offered=self.progress.done("resolve"), phase=phase, heard=heard
+            r.text, context, opening=opening, fix_offered=self.progress.fix_on_table(), phase=phase, heard=heard
         )
         out: list[Event] = [Acts(r.t, r.utterance, r.speaker, read.acts)]
         for step_id, found in read.steps.items():

@@ -81,6 +81,7 @@ class CallProgress:
         self.needs_empathy = False
         self.problem_call = False  # the caller opened with a problem: story and empathy before questions
         self.asked = False  # the agent's last turn asked something: the customer's next words answer it
+        self.stung = False  # the agent's last turn raised a word pitfall
         self._turn_steps: set[str] = set()
         self.rework_fix = False  # the fix on the table was turned down
         self.why: str | None = None
@@ -92,9 +93,16 @@ class CallProgress:
     def done(self, step: str) -> bool:
         return self.counts[step] > 0
 
+    def fix_on_table(self) -> bool:
+        """A fix was offered and not turned down: a plan with times now agrees it rather than offering one."""
+        return self.done("resolve") and not self.rework_fix
+
     def solution_too_early(self) -> bool:
-        """A fix now would come before the upset customer was heard and empathised with."""
-        return self.needs_empathy and self.ever_upset
+        """A fix now would come before the upset customer was first heard and empathised with.
+
+        After a flare-up the coach asks for empathy again, but a fix then is no early solution:
+        the customer told the story and was heard once already."""
+        return self.needs_empathy and self.ever_upset and not self.done("empathize")
 
     def step_done(self, step: str) -> None:
         self.counts[step] += 1
@@ -118,9 +126,11 @@ class CallProgress:
                 self.rework_fix = False
             self.furthest = max(self.furthest, index) if step != "resolve" else index
 
-    def agent_said(self, text: str) -> None:
+    def agent_said(self, text: str, stung: bool = False) -> None:
+        """``stung``: the turn raised a word pitfall, so an upset answer is the customer reacting to it."""
         # A question is heard in its mark or in the steps it ticked (recognised text has no marks).
         self.asked = "?" in text or bool(self._turn_steps & {"listen", "assess", "affirm"})
+        self.stung = stung
         self._turn_steps = set()
         self.agent_turns += 1
         self.agent_since_customer += 1
@@ -167,9 +177,9 @@ class CallProgress:
             sharp = (heat <= REESCALATION and line is not None and line - heat >= REESCALATION_DROP) or (
                 escalated and heat <= UPSET and not self.asked
             )
-            if sharp or repeated:
+            if sharp or repeated or (self.stung and upset):
                 self.needs_empathy = True
-                self.why = "they are upset again" if sharp else "they are repeating the complaint"
+                self.why = "they are upset again" if sharp or not repeated else "they are repeating the complaint"
                 if after_fix:
                     self.rework_fix = True
                     self.furthest = ORDER.index("affirm")

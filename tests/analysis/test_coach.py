@@ -273,3 +273,35 @@ def test_initialisms_the_caller_never_used_are_jargon(playbook: Playbook) -> Non
     assert alerts("My tax account says I owe money and I don't understand why.") == ["trigger-words"]
     # Their own terms read back to them are no jargon.
     assert alerts("My CRN and my UTR are both on the HMRC letter, so why does it say I owe money?") == []
+
+
+def _heard_and_helped() -> CallProgress:
+    """An upset caller who was heard, met with empathy, asked about and summed up."""
+    progress = CallProgress()
+    progress.customer_said("My claim has not moved in six weeks and I am furious about it.", -0.8, None, True)
+    for step in ("empathize", "assess", "affirm"):
+        progress.step_done(step)
+        progress.agent_said("...")
+        progress.customer_said("Yes, that's right.", 0.4, -0.2, escalated=False)
+    return progress
+
+
+def test_an_upset_answer_to_a_pitfall_asks_for_empathy_again() -> None:
+    stung, plain = _heard_and_helped(), _heard_and_helped()
+    stung.agent_said("As per the terms you agreed to, we need a plumber's report first.", stung=True)
+    plain.agent_said("We need a plumber's report before the adjuster can come out.")
+    for progress in (stung, plain):
+        progress.customer_said("Nobody told me that. Nobody asked me for a report.", -0.3, 0.2, False, -0.3)
+    assert stung.next_step()[0] == "empathize"
+    assert plain.next_step()[0] == "resolve"
+
+
+def test_a_fix_after_a_flare_up_waits_for_empathy_but_is_no_early_solution() -> None:
+    progress = _heard_and_helped()
+    progress.customer_said("This is a joke. Another week? I have had enough of this.", -0.9, 0.3, True, -0.8)
+    assert progress.next_step()[0] == "empathize"
+    assert not progress.solution_too_early()
+    assert CallProgress().solution_too_early() is False
+    fresh = CallProgress()
+    fresh.customer_said("My claim has not moved in six weeks and I am furious about it.", -0.8, None, True)
+    assert fresh.solution_too_early()
