@@ -295,3 +295,20 @@ def test_a_summary_echoes_the_customer_and_a_question_about_new_facts_does_not(
         "So Saturday's concert was cancelled, the email says thirty days for the refund, and the kids were gutted?"
     )
     assert "affirm" in acts.read(summary, heard, heard=heard).steps
+
+
+def test_a_pitfall_beside_an_apology_is_raised_and_owning_up_is_not(playbook: Playbook) -> None:
+    """Only the sentence that mirrors the customer, or owns up, keeps a reader pitfall back, not the whole turn."""
+    complaint = ("C", "My delivery never came and I took the whole day off work for it. I'm furious.")
+
+    def heard(agent: str) -> tuple[list[str], list[str]]:
+        events = []
+        coach = Coach(playbook)
+        for u in script([complaint, ("A", agent)]):
+            events += coach.feed(u)
+        steps = [e.step for e in events if isinstance(e, StepDone)]
+        return steps, [e.kind for e in events if isinstance(e, Alert)]
+
+    steps, alerts = heard("I am sorry about the wait. Honestly, that is really a matter for your bank, not for us.")
+    assert "empathize" in steps and set(alerts) & {"trigger-words", "agent-negativity"}
+    assert heard("You're right, and I'm sorry, that came out wrong.")[1] == []
