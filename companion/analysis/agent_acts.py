@@ -57,10 +57,10 @@ def _short(text: str) -> str:
     return " ".join(words[:QUOTE_WORDS]) + (" …" if len(words) > QUOTE_WORDS else "")
 
 
-def _echo(text: str, heard: str) -> float:
+def _echo(text: str, heard: frozenset[str]) -> float:
     """The share of the agent's content words the customer said first."""
     words = content_words(text)
-    return len(words & content_words(heard)) / len(words) if words else 0.0
+    return len(words & heard) / len(words) if words else 0.0
 
 
 def _checks(sentence: str) -> bool:
@@ -98,11 +98,12 @@ class AgentActs:
         opening: bool = False,
         fix_offered: bool = False,
         phase: str | None = None,
-        heard: str | None = None,
+        heard: frozenset[str] | None = None,
     ) -> AgentReading:
         """``context``: the customer's words before; ``fix_offered``: a fix is already on the table;
         ``phase``: how far the call has come (``reader.step_prior.phase_of``), which weighs the steps' odds;
-        ``heard``: all the customer has said so far, which a summary echoes and a question does not."""
+        ``heard``: the content words the customer has said so far (``phrases.content_words``), which a
+        summary echoes and a question does not."""
         rules = {e.step: e for e in self.matcher.match(text, opening=opening)}
         split = split_sentences(text)
         if self.reader is None:

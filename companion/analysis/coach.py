@@ -17,6 +17,7 @@ from typing import Any
 from companion.analysis.agent_acts import WORD_PITFALLS, AgentActs, AgentReading
 from companion.analysis.mood import MoodWatch, SentimentLine
 from companion.analysis.next_step import CallProgress
+from companion.analysis.phrases import content_words
 from companion.analysis.pitfalls import PitfallSpotter
 from companion.analysis.playbook import Playbook
 from companion.analysis.reader.acts import ActReader, load_reader
@@ -83,9 +84,13 @@ class Coach:
                 log.info("%s", exc)
         self.spotter = PitfallSpotter(playbook)
         self._customer_words = ""  # all the customer has said: their own terms are no jargon to them
+        # ... and when each content word was first said (a summary echoes them): the words heard by any
+        # moment of the call, for reading a settled line as it was then, without a copy per line.
+        self._first_said: dict[str, int] = {}
+        self._first_said_lines = 0
         self._heard: list[str] = []  # the customer's words since the agent last spoke: the reader's context
-        # utterance -> context, opening, steps, phase, the customer's words so far: where the call was then
-        self._agent_said: dict[int, tuple[str, bool, set[str], str, str]] = {}
+        # utterance -> context, opening, steps, phase, customer lines so far: where the call was then
+        self._agent_said: dict[int, tuple[str, bool, set[str], str, int]] = {}
         self.lines = {"customer": SentimentLine(), "agent": SentimentLine()}
         self.mood = MoodWatch()
         self.progress = CallProgress()
@@ -150,6 +155,9 @@ class Coach:
             self._last_customer = u
             self._heard.append(u.text)
             self._customer_words += " " + u.text
+            for word in content_words(u.text):
+                self._first_said.setdefault(word, self._first_said_lines)
+            self._first_said_lines += 1
         else:
             out += self._agent(u, reading)
         step, reason = self.progress.next_step()
@@ -181,7 +189,7 @@ class Coach:
             opening=opening,
             fix_offered=self.progress.fix_on_table(),
             phase=phase,
-            heard=self._customer_words,
+            heard=frozenset(self._first_said),
         )
         evidence = dict(read.steps)
         # A plan or a closing restates the fix already offered; it is not a new one.
@@ -207,7 +215,7 @@ class Coach:
             out.append(StepDone(u.t, step_id, u.id, found.quote))
             self.progress.step_done(step_id)
         out.insert(1, Acts(u.t, u.id, u.speaker, read.acts))
-        self._agent_said[u.id] = (context, opening, set(evidence), phase, self._customer_words)
+        self._agent_said[u.id] = (context, opening, set(evidence), phase, self._first_said_lines)
         # Mirroring the customer's feelings, summing up their problem or planning its fix
         # names negative things without the agent being negative.
         describes = bool(set(evidence) - {"assess"})
@@ -243,7 +251,8 @@ class Coach:
 
         What the agent saw stays: nothing is unticked, and no alert is raised after the fact.
         """
-        context, opening, ticked, phase, heard = self._agent_said[r.utterance]  # read as where the call was then
+        context, opening, ticked, phase, lines = self._agent_said[r.utterance]  # read as where the call was then
+        heard = frozenset(w for w, line in self._first_said.items() if line < lines)
         read = self.acts.read(
             r.text, context, opening=opening, fix_offered=self.progress.fix_on_table(), phase=phase, heard=heard
         )
