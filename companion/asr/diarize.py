@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from companion.asr.speaker_change import cut_at_changes
 from companion.asr.vad import WINDOW, SpeechProbability
 from companion.audio.frames import SAMPLE_RATE
 from companion.audio.voiceprint import FRAMES_PER_S, cepstra, statistics
@@ -68,13 +67,6 @@ class DiarizeSettings:
     # one voice reached 3.1, 12 pairs of 12, where one group was a few short stretches).
     two_voices_z: float = 4.0
     one_voice_agreement: float = 0.55
-    # Speaker changes inside a stretch of 6 s or more (companion.asr.speaker_change): 1 s windows
-    # either side of every 50 ms, a cut where two Gaussians beat one by change_bar nats per frame.
-    change_window_s: float = 1.0
-    change_step_s: float = 0.05
-    change_bar: float = 1.3
-    change_min_apart_s: float = 1.0
-    change_min_stretch_s: float = 6.0
     outlier_spread: float = 4.0  # a window this many spreads from both voices is no party's
     min_party_turns: int = 3
 
@@ -324,26 +316,25 @@ def _absorb_short(labels: np.ndarray, min_frames: int) -> np.ndarray:
 def _voices(
     feats: np.ndarray,
     regions: list[tuple[int, int]],
-    units: list[tuple[int, int]],
     pieces: list[tuple[int, int]],
     vectors: np.ndarray,
     weights: np.ndarray,
     s: DiarizeSettings,
 ) -> np.ndarray:
     """Each piece's side: all 0 when the call has one voice."""
-    unit_of = np.searchsorted([b for _, b in units], [a for a, _ in pieces], side="right")
+    region_of = np.searchsorted([b for _, b in regions], [a for a, _ in pieces], side="right")
     clustered = _refine(vectors, weights, _two_groups(vectors))
     # The pieces' clustering, as a vote per stretch, is a second start for the stretch split.
-    votes = np.bincount(unit_of, weights=weights * clustered, minlength=len(units))
-    sizes = np.bincount(unit_of, weights=weights, minlength=len(units))
-    gain, groups = _stretch_split(feats, units, s.shrink_frames, ((votes * 2 > sizes).astype(int),))
+    votes = np.bincount(region_of, weights=weights * clustered, minlength=len(regions))
+    sizes = np.bincount(region_of, weights=weights, minlength=len(regions))
+    gain, groups = _stretch_split(feats, regions, s.shrink_frames, ((votes * 2 > sizes).astype(int),))
     seconds = float(sizes.sum()) / FRAMES_PER_S
-    bar = max(s.gain_floor, s.gain_per_stretch / max(len(units), 1), s.gain_seconds / max(seconds, 1e-9))
+    bar = max(s.gain_floor, s.gain_per_stretch / max(len(regions), 1), s.gain_seconds / max(seconds, 1e-9))
     z = agreement_z(*agreement(pieces, regions, clustered), s.one_voice_agreement)
-    if len(units) >= s.min_stretches and gain >= bar:
+    if len(regions) >= s.min_stretches and gain >= bar:
         # Two voices by whole stretches: the pieces start on their stretch's side (a clustering of
         # the pieces alone may have split the call by what is said) and move to the nearer voice.
-        labels = _refine(vectors, weights, groups[unit_of])
+        labels = _refine(vectors, weights, groups[region_of])
     elif z >= s.two_voices_z:
         # Turns with no pause between them leave few stretches: then the pieces must show two voices
         # by landing on the same side inside a stretch far more often than one voice's do.
@@ -365,24 +356,13 @@ def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Dia
     speech = np.concatenate([np.arange(a, b) for a, b in regions])
     feats = (ceps - ceps[speech].mean(axis=0)) / (ceps[speech].std(axis=0) + 1e-6)
 
-    # Where the speaker changes inside a stretch (turns run together), the stretch is cut: the
-    # one-or-two-voices test and the pieces then follow turns rather than pauses.
-    units = cut_at_changes(
-        feats,
-        regions,
-        round(s.change_window_s * FRAMES_PER_S),
-        max(1, round(s.change_step_s * FRAMES_PER_S)),
-        s.change_bar,
-        round(s.change_min_apart_s * FRAMES_PER_S),
-        round(s.change_min_stretch_s * FRAMES_PER_S),
-    )
-    pieces = _pieces(units, round(s.piece_s * FRAMES_PER_S))
+    pieces = _pieces(regions, round(s.piece_s * FRAMES_PER_S))
     raw = np.stack([statistics(feats[a:b]) for a, b in pieces])
     # Each statistic in units of how much it varies over the call, so no one coefficient rules.
     centre, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-6
     vectors = (raw - centre) / scale
     weights = np.array([b - a for a, b in pieces], dtype=float)
-    labels = _voices(feats, regions, units, pieces, vectors, weights, s)
+    labels = _voices(feats, regions, pieces, vectors, weights, s)
     apart = separation(vectors, weights, labels)
     frame_party = np.full(len(feats), NO_PARTY)
     if min(np.bincount(labels, minlength=2)) == 0:
