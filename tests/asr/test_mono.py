@@ -127,6 +127,24 @@ def test_a_change_of_speaker_without_a_pause_is_found() -> None:
     assert _best_match(result, timed) >= 0.9
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15, not solved: turns with ~0.1 s between them are judged one voice "
+    "(docs/diarization.md, 'Turns run together'); remove this mark when the split is found",
+)
+def test_turns_run_together_are_split() -> None:
+    # espeak-ng ends every line with ~0.3 s of silence, so a gap of -0.2 s leaves ~0.1 s between
+    # turns, as real talkers leave: the VAD hears one stretch of speech from the first word to the last.
+    wav, timed = speech.synthesize_call(SCRIPT, gap_s=-0.2)
+    import wave
+
+    with wave.open(str(wav)) as w:
+        pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2).astype(np.float32)
+    result = diarize(pcm.sum(axis=1) / 32768.0)
+    assert result.parties == 2
+    assert _best_match(result, timed) >= 0.85
+
+
 def test_music_on_hold_is_not_made_a_party() -> None:
     mono, _timed = speech.synthesize_mono_call([("agent", text) for _, text in SCRIPT[:5]])
     voice = _samples(mono)
