@@ -7,6 +7,7 @@ and run through the real pipeline (the bundled Whisper model, the real coach).
 from __future__ import annotations
 
 import json
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -136,8 +137,6 @@ def test_turns_run_together_are_split() -> None:
     # espeak-ng ends every line with ~0.3 s of silence, so a gap of -0.2 s leaves ~0.1 s between
     # turns, as real talkers leave: the VAD hears one stretch of speech from the first word to the last.
     wav, timed = speech.synthesize_call(SCRIPT, gap_s=-0.2)
-    import wave
-
     with wave.open(str(wav)) as w:
         pcm = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16).reshape(-1, 2).astype(np.float32)
     result = diarize(pcm.sum(axis=1) / 32768.0)
