@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import companion  # noqa: F401, I001 - first, as in the app: it sets numpy's thread count before numpy loads
+
 from faster_whisper.vad import get_vad_model
 
 from companion.analysis.agent_acts import AgentActs

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 STEP_SURE = 0.3  # the reader alone ticks a step that is a sentence's likeliest reading at this probability
 SECOND_SURE = 0.5  # ... and a second step in the same turn at this
 RULE_FLOOR = 0.05  # a rule's match stands unless the reader gives its step less than this
-PITFALL_SURE = 0.45  # the reader alone raises a word pitfall at this probability, both kinds summed
+PITFALL_SURE = 0.4  # the reader alone raises a word pitfall at this evidence (``_pitfall_evidence``)
 RULE_PITFALL_FLOOR = 0.15  # a pitfall cue's match stands unless the reader gives its sentence less than this
 WORD_PITFALLS = ("trigger-words", "agent-negativity")
 AFFIRM_ECHO = 0.3  # the reader's summary must echo at least this share of its words from the customer
@@ -42,14 +42,31 @@ class AgentReading:
     pitfalls: dict[str, Act] = field(default_factory=dict)
     acts: tuple[Act, ...] = ()
     pitfall_weights: tuple[tuple[str, float], ...] = ()  # each sentence read, and how much it reads as a pitfall
+    read_pitfalls: frozenset[str] = frozenset()  # the word pitfalls the reader raised (the rest are cue matches)
 
     def rules_out_pitfall(self, quote: str) -> bool:
         """Whether the reader all but rules out a word pitfall in the sentence that holds ``quote``."""
+        found = self._sentence_of(quote)
+        return found is not None and found[1] < RULE_PITFALL_FLOOR
+
+    def sentence_of(self, quote: str) -> str:
+        """The sentence read that holds ``quote`` (a cue's words or a shortened sentence); else the quote."""
+        found = self._sentence_of(quote)
+        return found[0] if found is not None else quote
+
+    def mirrors(self, quote: str) -> bool:
+        """Whether the sentence that holds ``quote`` is the one that empathised or summed up."""
+        sentence = self.sentence_of(quote)
+        return any(
+            self.sentence_of(e.quote) == sentence for step, e in self.steps.items() if step in ("empathize", "affirm")
+        )
+
+    def _sentence_of(self, quote: str) -> tuple[str, float] | None:
         wanted = quote.lower().rstrip(" …")
         for text, weight in self.pitfall_weights:
             if wanted in text.lower():
-                return weight < RULE_PITFALL_FLOOR
-        return False
+                return text, weight
+        return None
 
 
 def _short(text: str) -> str:
@@ -80,7 +97,16 @@ def _best(readings: list[SentenceReading], label: str, top_only: bool = False) -
 
 
 def _pitfall_weight(reading: SentenceReading) -> float:
+    """The softmax layer's belief in a word pitfall: both kinds summed."""
     return sum(reading.probabilities[kind] for kind in WORD_PITFALLS)
+
+
+def _pitfall_evidence(reading: SentenceReading) -> float:
+    """What raises a word pitfall: the belief averaged, when known, with the share of the sentence's
+    nearest corpus sentences that are pitfalls (``reader.neighbours``). Only the belief can veto a
+    cue: near neighbours share words ("here's what I can do" lies near "there's nothing I can do")."""
+    belief = _pitfall_weight(reading)
+    return belief if reading.pitfall_neighbours is None else (belief + reading.pitfall_neighbours) / 2
 
 
 class AgentActs:
@@ -155,18 +181,21 @@ class AgentActs:
         # The two word pitfalls share one shape (words that push the customer away) and the reader
         # splits its belief between them, so a sentence is a pitfall by their sum, of the kind it leans to.
         weights = [_pitfall_weight(r) for r in readings]
-        worst = max(range(len(readings)), key=weights.__getitem__, default=None)
-        if worst is not None and weights[worst] >= PITFALL_SURE:
+        evidence = [_pitfall_evidence(r) for r in readings]
+        worst = max(range(len(readings)), key=evidence.__getitem__, default=None)
+        if worst is not None and evidence[worst] >= PITFALL_SURE:
             kind = max(WORD_PITFALLS, key=readings[worst].probabilities.__getitem__)
-            pitfalls[kind] = Act(kind, _short(readings[worst].text), round(weights[worst], 3))
-        for act, i in self._rule_pitfall_hits(split):
+            pitfalls[kind] = Act(kind, _short(readings[worst].text), round(evidence[worst], 3))
+        hits = self._rule_pitfall_hits(split)
+        for act, i in hits:
             # A cue's words in a helpful sentence ("you just drop the old pair at the post office") are
             # no pitfall: the rule stands unless the reader all but rules a pitfall out there.
             if weights[i] >= RULE_PITFALL_FLOOR:
                 pitfalls.setdefault(act.id, act)
         steps = self._in_context(evidenced, fix_offered)
         shown = tuple((r.text, round(w, 3)) for r, w in zip(readings, weights, strict=True))
-        return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()), shown)
+        by_reader = frozenset(pitfalls) - {act.id for act, _ in hits if pitfalls.get(act.id) is act}
+        return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()), shown, by_reader)
 
     def _rule_pitfalls(self, sentences: list[Sentence]) -> tuple[Act, ...]:
         return tuple(act for act, _ in self._rule_pitfall_hits(sentences))

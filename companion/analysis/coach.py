@@ -18,7 +18,7 @@ from companion.analysis.agent_acts import WORD_PITFALLS, AgentActs, AgentReading
 from companion.analysis.mood import MoodWatch, SentimentLine
 from companion.analysis.next_step import CallProgress
 from companion.analysis.phrases import content_words
-from companion.analysis.pitfalls import PitfallSpotter
+from companion.analysis.pitfalls import PitfallSpotter, uses_their_terms
 from companion.analysis.playbook import Playbook
 from companion.analysis.reader.acts import ActReader, load_reader
 from companion.analysis.reader.mood import MoodReader, blend, load_mood_reader
@@ -230,12 +230,18 @@ class Coach:
         return out
 
     def _read_pitfalls(self, u: Utterance, read: AgentReading, raised: set[str]) -> list[Event]:
-        """Word pitfalls the reader is sure of and the cue rules did not already raise."""
+        """Word pitfalls the reader is sure of and the cue rules did not already raise.
+
+        A cue's match is the spotter's to raise (``PitfallSpotter.check``), with its filters for summaries."""
         out: list[Event] = []
         for kind, act in read.pitfalls.items():
-            mirrors = {e.quote for step, e in read.steps.items() if step in ("empathize", "affirm")}
-            if kind in raised or act.quote in mirrors or _OWNING_UP.search(act.quote):
+            if kind not in read.read_pitfalls:
+                continue
+            sentence = read.sentence_of(act.quote)
+            if kind in raised or read.mirrors(act.quote) or _OWNING_UP.search(sentence):
                 continue  # a sentence that mirrors the customer quotes their words, it does not inflame
+            if kind == "trigger-words" and uses_their_terms(sentence, self._customer_words):
+                continue  # their own terms ("the UTR on your HMRC letter") are no jargon to them
             reason = (
                 f'"{act.quote}" tends to inflame: say what you can do'
                 if kind == "trigger-words"

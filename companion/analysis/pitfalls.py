@@ -93,6 +93,12 @@ class PitfallSpotter:
         return any(p.find(sentence.index) is not None for step in steps for p in self.playbook.step(step).cues)
 
 
+def uses_their_terms(text: str, heard: str) -> bool:
+    """Whether ``text`` holds initialisms and the customer said every one of them first."""
+    terms = [t for t in _INITIALISM.findall(text) + _SPELT.findall(text) if t.lower() not in _EVERYDAY]
+    return bool(terms) and all(t.lower() in heard.lower() for t in terms)
+
+
 def _initialisms(text: str, heard: str) -> str | None:
     """The initialisms of ``text`` the customer has not used, if there are enough to lose them."""
     heard = heard.lower()

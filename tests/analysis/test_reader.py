@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from companion.analysis.agent_acts import AgentActs
@@ -19,6 +20,7 @@ from companion.analysis.playbook import Playbook, load_playbook
 from companion.analysis.reader.acts import ActReader, load_reader, reader_dir
 from companion.analysis.reader.corpus import read_corpus
 from companion.analysis.reader.encoder import ENCODER_VERSION, ModelFiles, SentenceEncoder, installed_files
+from companion.analysis.reader.neighbours import PitfallNeighbours
 from companion.errors import ReaderError
 from companion.events import Acts, Alert, EngineError, Revision, StepDone, Utterance
 from tests.analysis.conftest import script
@@ -313,3 +315,17 @@ def test_a_pitfall_beside_an_apology_is_raised_and_owning_up_is_not(playbook: Pl
     steps, alerts = heard("I am sorry about the wait. Honestly, that is really a matter for your bank, not for us.")
     assert "empathize" in steps and set(alerts) & {"trigger-words", "agent-negativity"}
     assert heard("You're right, and I'm sorry, that came out wrong.")[1] == []
+
+
+def test_nearest_corpus_pitfalls_are_a_second_opinion() -> None:
+    vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]], dtype=np.float32)
+    near = PitfallNeighbours(vectors, np.array([True, True, False, False]))
+    share = near.share(np.array([[1.0, 0.05], [0.05, 1.0]], dtype=np.float32))
+    assert share[0] > 0.9 and share[1] < 0.1
+
+
+def test_a_polite_pitfall_the_layer_alone_is_unsure_of_is_raised(playbook: Playbook, reader: ActReader) -> None:
+    context = "I was charged forty pounds for a ten minute ride, that can't be right."
+    acts = AgentActs(playbook, reader)
+    assert acts.read("Rules are rules, the price shown at the end is what you pay, end of story.", context).pitfalls
+    assert not acts.read("I can refund the difference to your card today.", context).pitfalls

@@ -24,6 +24,7 @@ from companion.analysis.reader.classifier import LABELS, SoftmaxClassifier
 from companion.analysis.reader.corpus import digest, playbook_examples, read_corpus, with_variants
 from companion.analysis.reader.encoder import ENCODER_VERSION, SentenceEncoder
 from companion.analysis.reader.features import WIDTH, features, form
+from companion.analysis.reader.neighbours import PitfallNeighbours
 from companion.analysis.reader.step_prior import StepPrior
 from companion.analysis.reader.training import VectorTable, fit, texts_of
 from companion.errors import ReaderError
@@ -51,6 +52,7 @@ class SentenceReading:
 
     text: str
     probabilities: dict[str, float]
+    pitfall_neighbours: float | None = None  # share of its nearest corpus sentences that are word pitfalls
 
     def best(self) -> tuple[str, float]:
         label = max(self.probabilities, key=self.probabilities.__getitem__)
@@ -60,10 +62,17 @@ class SentenceReading:
 class ActReader:
     """Reads sentences, in the context of the customer's turn before them."""
 
-    def __init__(self, encoder: SentenceEncoder, classifier: SoftmaxClassifier, prior: StepPrior | None = None) -> None:
+    def __init__(
+        self,
+        encoder: SentenceEncoder,
+        classifier: SoftmaxClassifier,
+        prior: StepPrior | None = None,
+        neighbours: PitfallNeighbours | None = None,
+    ) -> None:
         self.encoder = encoder
         self.classifier = classifier
         self.prior = prior
+        self.neighbours = neighbours
         self._context_text = ""
         self._context_vector: np.ndarray | None = None
         self._lock = threading.Lock()
@@ -84,14 +93,19 @@ class ActReader:
         contexts = np.zeros_like(vectors) if ctx is None else np.repeat(ctx[None, :], len(sentences), axis=0)
         forms = np.stack([form(s, context) for s in sentences])
         probs = self.classifier.probabilities(features(vectors, contexts, forms))
+        near = self.neighbours.share(vectors) if self.neighbours is not None else [None] * len(sentences)
         readings = [
-            SentenceReading(text, {label: float(p) for label, p in zip(LABELS, row, strict=True)})
-            for text, row in zip(sentences, probs, strict=True)
+            SentenceReading(text, {label: float(p) for label, p in zip(LABELS, row, strict=True)}, _float(n))
+            for text, row, n in zip(sentences, probs, near, strict=True)
         ]
         if phase is None or self.prior is None:
             return readings
         prior = self.prior
-        return [SentenceReading(r.text, prior.weigh(r.probabilities, phase)) for r in readings]
+        return [SentenceReading(r.text, prior.weigh(r.probabilities, phase), r.pitfall_neighbours) for r in readings]
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=1)
@@ -123,24 +137,27 @@ def _reader_for(examples_digest: str, playbook: Playbook, cache_dir: Path) -> Ac
     encoder = shared_encoder()
     classifier, meta = _shipped()
     prior = _step_prior()
+    samples = read_corpus(reader_dir() / "corpus") + playbook_examples(playbook)
+    table = VectorTable.load(reader_dir() / "vectors.npz")
+    table.fill(texts_of(samples), encoder)  # only a team's new examples lack a shipped vector
+    neighbours = PitfallNeighbours.from_samples(samples, table)
     if meta.get("examples") == examples_digest:
-        return ActReader(encoder, classifier, prior)
+        return ActReader(encoder, classifier, prior, neighbours)
     cached = cache_dir / f"reader-{ENCODER_VERSION}-{meta.get('corpus', 'x')}-{examples_digest}.npz"
     if cached.is_file():
         try:
-            return ActReader(encoder, SoftmaxClassifier.load(cached, WIDTH), prior)
+            return ActReader(encoder, SoftmaxClassifier.load(cached, WIDTH), prior, neighbours)
         except ReaderError:
             log.warning("retraining the sentence reader: the cached weights %s are damaged", cached)
     log.info("training the sentence reader with the playbook's own examples (once)")
-    samples = with_variants(read_corpus(reader_dir() / "corpus")) + playbook_examples(playbook)
-    table = VectorTable.load(reader_dir() / "vectors.npz")
-    table.fill(texts_of(samples), encoder)
-    classifier = fit(samples, table)
+    training = with_variants(read_corpus(reader_dir() / "corpus")) + playbook_examples(playbook)
+    table.fill(texts_of(training), encoder)
+    classifier = fit(training, table)
     try:
         classifier.save(cached)
     except OSError as exc:  # a read-only home only costs the next start the same seconds
         log.warning("could not keep the retrained reader in %s: %s", cached, exc)
-    return ActReader(encoder, classifier, prior)
+    return ActReader(encoder, classifier, prior, neighbours)
 
 
 def load_reader(playbook: Playbook, cache_dir: Path | None = None) -> ActReader:
