@@ -25,6 +25,7 @@ from companion.jobs import JobsManager
 from companion.pipeline import EngineSettings
 from companion.ui.bridge import CallSession, ModelWarmUp
 from companion.ui.coaching import load_coaching
+from companion.ui.collection import hold_collection, release_collection
 from companion.ui.cpu_meter import CpuMeter
 from companion.ui.demo import DEMO_CALL, DemoPlayback
 from companion.ui.live_view import LiveView
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self.cpu_meter = CpuMeter()
         self.statusBar().addPermanentWidget(self.cpu_meter)
         self.set_dark(dark)
-        self.warm_up_job = ModelWarmUp(self._engine_settings())
+        self.warm_up_job = ModelWarmUp(self._engine_settings(), self.settings.text(Key.PLAYBOOK))
         self.jobs.start(self.warm_up_job)
         self._restore_geometry()
         if settings.flag(Key.COMPACT):
@@ -186,6 +187,7 @@ class MainWindow(QMainWindow):
         if not self.session.start(self.jobs):
             self.session = None
             return False
+        hold_collection()
         if self.playback is not None:
             self.playback.play()
         self.cpu_meter.start()
@@ -217,6 +219,7 @@ class MainWindow(QMainWindow):
             return
         self.session = None
         session.wait(CLOSE_WAIT_S)  # CallEnded is the engine's last act: this returns at once
+        release_collection()
         self.cpu_meter.stop()
         if self.playback is not None:
             self.playback.stop()
