@@ -13,6 +13,7 @@ the call is: a plan with times, before any fix was on the table, is the offer
 from __future__ import annotations
 
 import logging
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from companion.analysis.phrases import Sentence, content_words, first_quote, split_sentences
@@ -74,7 +75,7 @@ def _short(text: str) -> str:
     return " ".join(words[:QUOTE_WORDS]) + (" …" if len(words) > QUOTE_WORDS else "")
 
 
-def _echo(text: str, heard: frozenset[str]) -> float:
+def _echo(text: str, heard: AbstractSet[str]) -> float:
     """The share of the agent's content words the customer said first."""
     words = content_words(text)
     return len(words & heard) / len(words) if words else 0.0
@@ -124,7 +125,7 @@ class AgentActs:
         opening: bool = False,
         fix_offered: bool = False,
         phase: str | None = None,
-        heard: frozenset[str] | None = None,
+        heard: AbstractSet[str] | None = None,
     ) -> AgentReading:
         """``context``: the customer's words before; ``fix_offered``: a fix is already on the table;
         ``phase``: how far the call has come (``reader.step_prior.phase_of``), which weighs the steps' odds;
@@ -186,15 +187,14 @@ class AgentActs:
         if worst is not None and evidence[worst] >= PITFALL_SURE:
             kind = max(WORD_PITFALLS, key=readings[worst].probabilities.__getitem__)
             pitfalls[kind] = Act(kind, _short(readings[worst].text), round(evidence[worst], 3))
-        hits = self._rule_pitfall_hits(split)
-        for act, i in hits:
+        by_reader = frozenset(pitfalls)
+        for act, i in self._rule_pitfall_hits(split):
             # A cue's words in a helpful sentence ("you just drop the old pair at the post office") are
             # no pitfall: the rule stands unless the reader all but rules a pitfall out there.
             if weights[i] >= RULE_PITFALL_FLOOR:
                 pitfalls.setdefault(act.id, act)
         steps = self._in_context(evidenced, fix_offered)
         shown = tuple((r.text, round(w, 3)) for r, w in zip(readings, weights, strict=True))
-        by_reader = frozenset(pitfalls) - {act.id for act, _ in hits if pitfalls.get(act.id) is act}
         return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()), shown, by_reader)
 
     def _rule_pitfalls(self, sentences: list[Sentence]) -> tuple[Act, ...]:

@@ -189,7 +189,7 @@ class Coach:
             opening=opening,
             fix_offered=self.progress.fix_on_table(),
             phase=phase,
-            heard=frozenset(self._first_said),
+            heard=self._first_said.keys(),
         )
         evidence = dict(read.steps)
         # A plan or a closing restates the fix already offered; it is not a new one.

@@ -93,15 +93,19 @@ class PitfallSpotter:
         return any(p.find(sentence.index) is not None for step in steps for p in self.playbook.step(step).cues)
 
 
+def _terms(text: str) -> list[str]:
+    """The initialisms of ``text``, written or spelt out, but for the ones everyone knows."""
+    return [t for t in _INITIALISM.findall(text) + _SPELT.findall(text) if t.lower() not in _EVERYDAY]
+
+
 def uses_their_terms(text: str, heard: str) -> bool:
     """Whether ``text`` holds initialisms and the customer said every one of them first."""
-    terms = [t for t in _INITIALISM.findall(text) + _SPELT.findall(text) if t.lower() not in _EVERYDAY]
+    terms = _terms(text)
     return bool(terms) and all(t.lower() in heard.lower() for t in terms)
 
 
 def _initialisms(text: str, heard: str) -> str | None:
     """The initialisms of ``text`` the customer has not used, if there are enough to lose them."""
     heard = heard.lower()
-    terms = [t for t in _INITIALISM.findall(text) + _SPELT.findall(text) if t.lower() not in _EVERYDAY]
-    new = list(dict.fromkeys(t for t in terms if t.lower() not in heard))
+    new = list(dict.fromkeys(t for t in _terms(text) if t.lower() not in heard))
     return ", ".join(new) if len(new) >= JARGON_TERMS else None

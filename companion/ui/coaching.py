@@ -78,17 +78,6 @@ def load_coaching(playbook: str | Path | None) -> Coaching:
 
 
 def warm_coaching(playbook: str | Path | None) -> None:
-    """Load what the coach reads with (the sentence reader, its neighbours, the mood layer) ahead of
-    the first call, off the GUI thread: building the coach at call start then finds them loaded."""
-    try:
-        from companion.analysis.playbook import load_playbook_or_default
-        from companion.analysis.reader.acts import load_reader
-        from companion.analysis.reader.mood import load_mood_reader
-    except ImportError:
-        return
-    try:
-        book, _error = load_playbook_or_default(Path(playbook) if playbook else None)
-        load_reader(book)
-        load_mood_reader()
-    except CompanionError as exc:  # the call's own coach reports it in the window
-        log.info("the coach's reader was not preloaded: %s", exc)
+    """Build a coach once ahead of the first call, off the GUI thread: the sentence reader, its
+    neighbours and the mood layer it loads stay cached, so the call's own coach finds them loaded."""
+    load_coaching(playbook)
