@@ -42,6 +42,15 @@ def run_window(options: WindowOptions) -> int:
     """Open the window and run the event loop; returns the exit code."""
     if options.screenshot is not None and not _has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not _has_display() and not os.environ.get("QT_QPA_PLATFORM"):
+        # Qt would abort with a page about platform plugins; say what is missing instead.
+        print(
+            "call-companion: no screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+            "Run it from a desktop session, under xvfb-run, or with QT_QPA_PLATFORM=offscreen "
+            "(add --screenshot PATH --quit-after S to see the window as an image).",
+            file=sys.stderr,
+        )
+        return exit_codes.USER_ERROR
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

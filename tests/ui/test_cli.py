@@ -47,6 +47,13 @@ def test_screenshot_without_quit_after_is_a_usage_error(tmp_path: Path) -> None:
     assert "--quit-after" in result.stderr
 
 
+def test_no_screen_to_open_the_window_on_is_one_clear_line(tmp_path: Path) -> None:
+    result = _run(tmp_path, "--demo")
+    assert result.returncode == 2
+    assert "no screen to open the window on" in result.stderr and "QT_QPA_PLATFORM=offscreen" in result.stderr
+    assert "Traceback" not in result.stderr and "platform plugin" not in result.stderr
+
+
 def test_no_portaudio_shows_a_message_in_the_window(tmp_path: Path) -> None:
     # Hide the library the way a machine without libportaudio2 would: sounddevice finds nothing.
     (tmp_path / "sitecustomize.py").write_text(
