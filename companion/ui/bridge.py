@@ -20,7 +20,6 @@ from companion.errors import CompanionError
 from companion.events import CallEnded, Event
 from companion.jobs import JobsManager
 from companion.pipeline import CallPipeline, Coach, EngineSettings
-from companion.ui.coaching import warm_coaching
 
 log = logging.getLogger(__name__)
 
@@ -98,24 +97,21 @@ class CallSession(QObject):
 
 
 class ModelWarmUp:
-    """Loads the speech model and the coach's reader in the background, so the first call starts
-    without a pause.
+    """Loads the speech model in the background, so the first call starts without a pause.
 
     It cannot be cancelled (CTranslate2 does not stop mid-load), so quitting waits for it.
     """
 
     name = "model-warm-up"
 
-    def __init__(self, settings: EngineSettings, playbook: str | None = None) -> None:
+    def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
-        self.playbook = playbook
 
     def run(self) -> None:
         try:
             load_model(self.settings.model)
         except CompanionError as exc:  # the call that needs it will report it in the window
             log.info("speech model not preloaded: %s", exc)
-        warm_coaching(self.playbook)
 
     def cancel(self) -> None:
         pass

@@ -75,9 +75,3 @@ def load_coaching(playbook: str | Path | None) -> Coaching:
         return Coaching([], None, f"{exc} Showing the transcript only.")
     problem = f"{error} The default playbook is used for this call." if error is not None else None
     return Coaching([step_info(s) for s in book.steps], coach_for(book), problem)
-
-
-def warm_coaching(playbook: str | Path | None) -> None:
-    """Build a coach once ahead of the first call, off the GUI thread: the sentence reader, its
-    neighbours and the mood layer it loads stay cached, so the call's own coach finds them loaded."""
-    load_coaching(playbook)

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.cpu_meter = CpuMeter()
         self.statusBar().addPermanentWidget(self.cpu_meter)
         self.set_dark(dark)
-        self.warm_up_job = ModelWarmUp(self._engine_settings(), self.settings.text(Key.PLAYBOOK))
+        self.warm_up_job = ModelWarmUp(self._engine_settings())
         self.jobs.start(self.warm_up_job)
         self._restore_geometry()
         if settings.flag(Key.COMPACT):
