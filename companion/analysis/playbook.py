@@ -92,6 +92,9 @@ def default_path() -> Path:
 
 MAX_CHARS = 512 * 1024  # the default playbook is about 20 KB
 MAX_DEPTH = 32
+# libyaml's reader when PyYAML was built with it: a quarter of the pure-Python time, which the window
+# pays on its own thread at every call start (the playbook is read afresh, so an edit counts).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_playbook(path: Path | None = None) -> Playbook:
@@ -108,7 +111,7 @@ def load_playbook(path: Path | None = None) -> Playbook:
     try:
         if _nesting(text) > MAX_DEPTH:
             raise PlaybookError(f"{path}: nested more than {MAX_DEPTH} levels deep; a playbook needs four")
-        node = yaml.compose(text)
+        node = yaml.compose(text, Loader=_LOADER)
         return _Reader(path).playbook(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -140,7 +143,7 @@ def _nesting(text: str) -> int:
         elif ch in "]}":
             depth = max(0, depth - 1)
     depth = 0
-    for event in yaml.parse(text):
+    for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
