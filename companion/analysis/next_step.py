@@ -162,6 +162,15 @@ class CallProgress:
         if upset and words:
             self._complaints.append(words)
         after_fix = self.furthest >= ORDER.index("resolve")
+        # "No, Thursday's no good, that's three more days with no heating": a fix turned down,
+        # however hotly, asks for another fix first; the heat is about the offer, not a new grievance.
+        turned_down = (
+            after_fix
+            and not repeated
+            and not self.stung
+            and score < ACCEPTING
+            and any(_REJECTION.search(" ".join(s.words)) for s in split_sentences(text))  # "Stickers? No."
+        )
         was_needed = self.needs_empathy
         if first and not upset and not self.ever_upset and not _REQUEST.search(text) and not self.done("empathize"):
             self.problem_call = True
@@ -177,7 +186,7 @@ class CallProgress:
             sharp = (heat <= REESCALATION and line is not None and line - heat >= REESCALATION_DROP) or (
                 escalated and heat <= UPSET and not self.asked
             )
-            if sharp or repeated or (self.stung and upset):
+            if (sharp and not turned_down) or repeated or (self.stung and upset):
                 self.needs_empathy = True
                 self.why = "they are upset again" if sharp or not repeated else "they are repeating the complaint"
                 if after_fix:
@@ -214,8 +223,7 @@ class CallProgress:
         if (
             not self.needs_empathy
             and self.furthest in (ORDER.index("resolve"), ORDER.index("agree"))
-            and any(_REJECTION.search(" ".join(s.words)) for s in split_sentences(text))  # "Stickers? No."
-            and score < ACCEPTING  # "No problem with a new card" accepts it
+            and turned_down  # ("No problem with a new card" reads content: it accepts)
         ):
             self.rework_fix = True
             self.furthest = ORDER.index("affirm")
