@@ -28,7 +28,10 @@ log = logging.getLogger(__name__)
 STEP_SURE = 0.3  # the reader alone ticks a step that is a sentence's likeliest reading at this probability
 SECOND_SURE = 0.5  # ... and a second step in the same turn at this
 RULE_FLOOR = 0.05  # a rule's match stands unless the reader gives its step less than this
-PITFALL_SURE = 0.4  # the reader alone raises a word pitfall at this evidence (``_pitfall_evidence``)
+PITFALL_SURE = 0.35  # the reader alone raises a word pitfall at this evidence (``_pitfall_evidence``)
+# ... in a sentence of at least this many content words: "It will.", "You won't.", "Here's what I can
+# do." say too little for a sentence vector to tell a jab from a promise (short jabs are the cues' job).
+PITFALL_MIN_WORDS = 2
 RULE_PITFALL_FLOOR = 0.15  # a pitfall cue's match stands unless the reader gives its sentence less than this
 WORD_PITFALLS = ("trigger-words", "agent-negativity")
 AFFIRM_ECHO = 0.3  # the reader's summary must echo at least this share of its words from the customer
@@ -182,7 +185,7 @@ class AgentActs:
         # The two word pitfalls share one shape (words that push the customer away) and the reader
         # splits its belief between them, so a sentence is a pitfall by their sum, of the kind it leans to.
         weights = [_pitfall_weight(r) for r in readings]
-        evidence = [_pitfall_evidence(r) for r in readings]
+        evidence = [_pitfall_evidence(r) if len(content_words(r.text)) >= PITFALL_MIN_WORDS else 0.0 for r in readings]
         worst = max(range(len(readings)), key=evidence.__getitem__, default=None)
         if worst is not None and evidence[worst] >= PITFALL_SURE:
             kind = max(WORD_PITFALLS, key=readings[worst].probabilities.__getitem__)
