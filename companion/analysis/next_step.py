@@ -35,9 +35,13 @@ _REPEAT_MARKERS = re.compile(
     r"how many times|i said that|i just said|again and again)\b",
     re.IGNORECASE,
 )
-_REJECTION = re.compile(
-    r"^\W*(?:no|nope|not really|that (?:does not|doesn't|won't|will not) (?:work|help|do)|"
-    r"i (?:do not|don't) want)\b|\bnot (?:good enough|acceptable|what i)\b|\bthat is not enough\b|"
+# A fix turned down: "no" or "I don't want" opening a sentence (which may yet accept: "No problem
+# with a new card", "I don't want to lose my progress", so the line must not read content), or
+# words that can only refuse it.
+_REJECTION = re.compile(r"^\W*(?:no|nope|not really|i (?:do not|don't) want)\b", re.IGNORECASE)
+_REFUSAL = re.compile(
+    r"\b(?:that|it|this) (?:does not|doesn't|won't|will not|wouldn't|would not) (?:work|help|do|fix|solve)\b|"
+    r"\bnot (?:good enough|acceptable|what i)\b|\b(?:that|it) is not enough\b|"
     r"\bno (?:good|use)\b",
     re.IGNORECASE,
 )
@@ -168,8 +172,10 @@ class CallProgress:
             after_fix
             and not repeated
             and not self.stung
-            and score < ACCEPTING
-            and any(_REJECTION.search(" ".join(s.words)) for s in split_sentences(text))  # "Stickers? No."
+            and any(
+                _REFUSAL.search(sentence) or (score < ACCEPTING and _REJECTION.search(sentence))
+                for sentence in (" ".join(s.words) for s in split_sentences(text))  # "Stickers? No."
+            )
         )
         was_needed = self.needs_empathy
         if first and not upset and not self.ever_upset and not _REQUEST.search(text) and not self.done("empathize"):

@@ -3,6 +3,7 @@
     python -m companion.analysis.reader.build            # vectors.npz, weights.npz, weights.json, step_prior.json
     python -m companion.analysis.reader.build --check    # leave-one-industry-out figures, nothing written
     python -m companion.analysis.reader.build --roles    # only roles.npz (agent or customer, companion.analysis.roles)
+    python -m companion.analysis.reader.build --mood     # only mood.npz (the customer's mood from meaning)
 
 ``--check`` trains on all corpus files but one and scores the one left out, for
 each file in turn: a figure for sentences from an industry the reader has not
@@ -62,8 +63,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--roles", action="store_true", help="only the agent-or-customer layer (roles.npz)")
+    ap.add_argument("--mood", action="store_true", help="only the customer-mood layer (mood.npz)")
     args = ap.parse_args()
     folder = reader_dir()
+    if args.mood:  # the mood layer encodes its own lines: the act corpus's vectors are not needed
+        fit_mood(read_mood_corpus(folder / "mood"), shared_encoder()).save(folder / "mood.npz")
+        print(f"customer-mood layer written to {folder / 'mood.npz'}")
+        return 0
     corpus = read_corpus(folder / "corpus")
     extra = playbook_examples(load_playbook())
     table = VectorTable.load(folder / "vectors.npz")
