@@ -119,6 +119,10 @@ class CallProgress:
             self.heard = True
             self.upset_turns = 0
         if step == "empathize":
+            if self.counts["empathize"] == 1 and self.furthest == ORDER.index("assess") and self.needs_empathy:
+                # Questions asked while the story was still coming were part of hearing it; the
+                # questions that find the cause start once the customer has been understood.
+                self.furthest = -1
             self.needs_empathy = False
         index = ORDER.index(step)
         if index >= ORDER.index("assess"):
