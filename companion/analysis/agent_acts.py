@@ -31,7 +31,7 @@ RULE_FLOOR = 0.05  # a rule's match stands unless the reader gives its step less
 PITFALL_SURE = 0.35  # the reader alone raises a word pitfall at this evidence (``_pitfall_evidence``)
 # ... in a sentence of at least this many content words: "It will.", "You won't.", "Here's what I can
 # do." say too little for a sentence vector to tell a jab from a promise (short jabs are the cues' job).
-PITFALL_MIN_WORDS = 2
+PITFALL_MIN_WORDS = 3
 RULE_PITFALL_FLOOR = 0.15  # a pitfall cue's match stands unless the reader gives its sentence less than this
 WORD_PITFALLS = ("trigger-words", "agent-negativity")
 AFFIRM_ECHO = 0.3  # the reader's summary must echo at least this share of its words from the customer

@@ -198,8 +198,9 @@ class Coach:
             del evidence["resolve"]
         fix = evidence.get("resolve")
         offer = fix.quote if fix else self.spotter.fix_offer(u.text)
+        inviting = "listen" in evidence
         if "empathize" in evidence:
-            self.progress.step_done("empathize")
+            self.progress.step_done("empathize", inviting=inviting)  # before the fix: no early solution then
         if offer is not None and self.progress.solution_too_early():
             out.append(
                 Alert(
@@ -213,7 +214,8 @@ class Coach:
             evidence.pop("resolve", None)
         for step_id, found in evidence.items():
             out.append(StepDone(u.t, step_id, u.id, found.quote))
-            self.progress.step_done(step_id)
+            if step_id != "empathize":
+                self.progress.step_done(step_id)
         out.insert(1, Acts(u.t, u.id, u.speaker, read.acts))
         self._agent_said[u.id] = (context, opening, set(evidence), phase, self._first_said_lines)
         # Mirroring the customer's feelings, summing up their problem or planning its fix

@@ -86,6 +86,7 @@ class CallProgress:
         self.problem_call = False  # the caller opened with a problem: story and empathy before questions
         self.asked = False  # the agent's last turn asked something: the customer's next words answer it
         self.stung = False  # the agent's last turn raised a word pitfall
+        self.asked_unheard = False  # questions came before any empathy, while it was due
         self._turn_steps: set[str] = set()
         self.rework_fix = False  # the fix on the table was turned down
         self.why: str | None = None
@@ -108,9 +109,13 @@ class CallProgress:
         the customer told the story and was heard once already."""
         return self.needs_empathy and self.ever_upset and not self.done("empathize")
 
-    def step_done(self, step: str) -> None:
+    def step_done(self, step: str, inviting: bool = False) -> None:
+        """``inviting``: the same turn asks the customer to tell the story ("so sorry, take your time")."""
         self.counts[step] += 1
         self._turn_steps.add(step)
+        if step == "empathize" and inviting and not self.heard and self.needs_empathy:
+            # Sympathy before the story is a courtesy; understanding of the story is still due once told.
+            return
         if step == "listen":
             # They were just invited to tell it: they are heard once they have, not before.
             self.invited = True
@@ -119,12 +124,14 @@ class CallProgress:
             self.heard = True
             self.upset_turns = 0
         if step == "empathize":
-            if self.counts["empathize"] == 1 and self.furthest == ORDER.index("assess") and self.needs_empathy:
+            if self.counts["empathize"] == 1 and self.furthest == ORDER.index("assess") and self.asked_unheard:
                 # Questions asked while the story was still coming were part of hearing it; the
                 # questions that find the cause start once the customer has been understood.
                 self.furthest = -1
             self.needs_empathy = False
         index = ORDER.index(step)
+        if step == "assess" and self.needs_empathy and not self.done("empathize"):
+            self.asked_unheard = True
         if index >= ORDER.index("assess"):
             self.later_since_need = True
         if step == "thank" and self.furthest < ORDER.index("resolve"):
