@@ -9,7 +9,7 @@
 * A re-escalation (the customer's mood drops sharply again, or they repeat the
   complaint) sends the agent back to ``empathize``; if it answered a fix, the
   fix must then be reworked (``resolve`` after the empathy).
-* A fix turned down calmly asks for an alternative: ``resolve`` again.
+* A fix turned down, calmly or hotly, asks for an alternative: ``resolve`` again.
 * An answer to the agent's question carries the bad facts asked for; it is a flare-up only
   when its emotion words drop sharply.
 """
