@@ -100,6 +100,12 @@ def _best(readings: list[SentenceReading], label: str, top_only: bool = False) -
     return top.text, top.probabilities[label]
 
 
+def _unit_of(units: list[str], quote: str) -> int:
+    """Which sentence of the turn holds ``quote`` (a cue's words or a shortened sentence); -1 if none."""
+    wanted = quote.lower().rstrip(" …")
+    return next((i for i, unit in enumerate(units) if wanted in unit.lower()), -1)
+
+
 def _pitfall_weight(reading: SentenceReading) -> float:
     """The softmax layer's belief in a word pitfall: both kinds summed."""
     return sum(reading.probabilities[kind] for kind in WORD_PITFALLS)
@@ -175,6 +181,20 @@ class AgentActs:
             del evidenced["affirm"]
             if "assess" not in evidenced and any(_checks(u) for u in units):
                 evidenced["assess"] = Evidence("assess", affirm.quote, "reader", affirm.score)
+        asked = evidenced.get("assess")
+        offered = [  # a clear offer: a cue's, or the reader's when sure ("That would do it." is no offer)
+            e
+            for step in ("resolve", "agree")
+            if (e := evidenced.get(step)) and (e.cue != "reader" or e.score >= SECOND_SURE)
+        ]
+        if (
+            asked is not None
+            and offered
+            and _unit_of(units, asked.quote) > min(_unit_of(units, e.quote) for e in offered)
+        ):
+            # A question after the offer or the plan ("Which would you like?", "Could you repeat that
+            # back?") asks about the offer, not about the problem: no assess.
+            del evidenced["assess"]
         # A turn mostly does one thing: a second act the reader alone found must be clearly there.
         strongest = max((e.score for e in evidenced.values()), default=0.0)
         evidenced = {

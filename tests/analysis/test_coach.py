@@ -305,3 +305,69 @@ def test_a_fix_after_a_flare_up_waits_for_empathy_but_is_no_early_solution() -> 
     fresh = CallProgress()
     fresh.customer_said("My claim has not moved in six weeks and I am furious about it.", -0.8, None, True)
     assert fresh.solution_too_early()
+
+
+def test_a_fix_turned_down_hotly_asks_for_another_fix_first() -> None:
+    def after(reply: str, score: float, words: float) -> str:
+        progress = _heard_and_helped()
+        progress.step_done("resolve")
+        progress.agent_said("The first engineer slot I have is Thursday morning.")
+        progress.customer_said(reply, score, 0.3, True, words)
+        return progress.next_step()[0]
+
+    assert after("No, Thursday's no good, that's three more days with a baby and no heating!", -0.7, -0.7) == "resolve"
+    # Words that can only refuse count even when the line reads mildly warm ("fix" is a warm word to VADER).
+    assert after("That doesn't fix it. The letter has already gone to an agency.", 0.15, 0.3) == "resolve"
+    # A bare "I don't want" that accepts is no refusal.
+    assert after("Yes, that's perfect. I don't want to lose my progress.", 0.6, 0.6) == "agree"
+    # A flare-up that is no refusal still asks for empathy.
+    assert after("This is a joke. I have had enough of this company.", -0.9, -0.8) == "empathize"
+
+
+def test_sympathy_while_inviting_the_story_leaves_the_empathy_for_the_story_due(playbook: Playbook) -> None:
+    events = run(
+        Coach(playbook),
+        script(
+            [
+                ("C", "Hi. I've just had a text saying my scan tomorrow is cancelled. I'm so upset."),
+                ("A", "Oh, I'm so sorry to hear that. Please, take your time and tell me what happened."),
+                ("C", "It just said cancelled, call to rebook. I rang twice and got a recording. I'm furious."),
+            ]
+        ),
+    )
+    assert {t.step for t in of(StepDone, events)} >= {"listen", "empathize"}
+    assert of(NextStep, events)[-1].step == "empathize"
+
+
+def test_questions_asked_before_empathy_was_given_are_asked_again_after_it() -> None:
+    progress = CallProgress()
+    progress.customer_said("Our bank feed stopped on Thursday and payroll is tomorrow. Awful.", -0.6, None, True)
+    progress.step_done("assess")  # "What have you seen so far?": still hearing the story
+    progress.agent_said("What have you seen so far?")
+    progress.customer_said("It says feed paused and nobody answers my ticket.", -0.5, -0.6, False)
+    progress.step_done("empathize")
+    progress.agent_said("Payroll tomorrow and nobody answering: that's a stressful spot.")
+    assert progress.next_step()[0] == "assess"
+
+
+def test_a_question_after_the_offer_asks_about_the_offer(playbook: Playbook) -> None:
+    from companion.analysis.agent_acts import AgentActs
+    from companion.analysis.reader.acts import load_reader
+
+    acts = AgentActs(playbook, load_reader(playbook))
+    offer = acts.read(
+        "What I can do is send a new cushion this week, or collect the sofa for a full refund. Which would you like?",
+        "The seam on the back cushion split after two weeks.",
+    )
+    assert set(offer.steps) == {"resolve"}
+    question = acts.read("Which colour is the sofa, and when did you first notice the split?", "The seam split.")
+    assert "assess" in question.steps
+
+
+def test_a_sentence_too_short_to_read_raises_no_reader_pitfall(playbook: Playbook) -> None:
+    from companion.analysis.agent_acts import AgentActs
+    from companion.analysis.reader.acts import load_reader
+
+    acts = AgentActs(playbook, load_reader(playbook))
+    for short in ("Of course you can't.", "It will.", "You won't."):
+        assert not acts.read(short, "I can't get through to anyone at all, it's ridiculous.").pitfalls, short
