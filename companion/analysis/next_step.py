@@ -93,6 +93,7 @@ class CallProgress:
         self.calm_since_need = 0  # calm customer turns since empathy became due
         self.agent_since_need = 0  # agent turns since empathy became due
         self.later_since_need = False  # the agent has assessed, affirmed or resolved since then
+        self.fix_since_need = False  # ... and offered a fix
         self._complaints: list[set[str]] = []
 
     def done(self, step: str) -> bool:
@@ -134,6 +135,8 @@ class CallProgress:
             self.asked_unheard = True
         if index >= ORDER.index("assess"):
             self.later_since_need = True
+        if step == "resolve":
+            self.fix_since_need = True
         if step == "thank" and self.furthest < ORDER.index("resolve"):
             return  # a thank-you mid-call ("thanks for telling me") does not close it
         if index >= ORDER.index("assess"):
@@ -211,13 +214,15 @@ class CallProgress:
                     self.furthest = ORDER.index("affirm")
         if self.needs_empathy and not was_needed:
             self.calm_since_need = self.agent_since_need = 0
-            self.later_since_need = False
+            self.later_since_need = self.fix_since_need = False
         elif self.needs_empathy and text:
             calm = not upset or (self.asked and heat > REESCALATION)  # bad facts asked for, calmly given
             self.calm_since_need = self.calm_since_need + 1 if calm else 0
             # The customer has settled while the agent worked on: the moment for empathy has passed
             # (or the agent's empathy was lost to the recogniser). Going on is better than nagging.
-            moved_on = self.later_since_need and self.calm_since_need >= SETTLED_TURNS
+            # A fix offered since, taken gladly ("Okay, today's fine"), settles it at once.
+            took_fix = self.fix_since_need and score > ACCEPTING
+            moved_on = self.later_since_need and (self.calm_since_need >= SETTLED_TURNS or took_fix)
             if (moved_on or self.calm_since_need > SETTLED_TURNS) and self.agent_since_need >= 1 and self.heard:
                 self.needs_empathy = False
                 self.upset_turns = 0

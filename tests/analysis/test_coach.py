@@ -371,3 +371,16 @@ def test_a_sentence_too_short_to_read_raises_no_reader_pitfall(playbook: Playboo
     acts = AgentActs(playbook, load_reader(playbook))
     for short in ("Of course you can't.", "It will.", "You won't."):
         assert not acts.read(short, "I can't get through to anyone at all, it's ridiculous.").pitfalls, short
+
+
+def test_a_fix_taken_gladly_after_a_flare_up_settles_the_need_for_empathy() -> None:
+    def after(reply: str, score: float) -> str:
+        progress = _heard_and_helped()
+        progress.customer_said("This is a joke, three more days with a baby and no heating!", -0.9, 0.3, True, -0.8)
+        progress.step_done("resolve")
+        progress.agent_said("Here's what I'll do: an engineer on the emergency list today, by six tonight.")
+        progress.customer_said(reply, score, -0.5, False, score)
+        return progress.next_step()[0]
+
+    assert after("Okay, yeah, today's fine, the heaters would help.", 0.5) == "agree"
+    assert after("Tonight? I suppose.", -0.1) == "empathize"
