@@ -278,8 +278,13 @@ class Coach:
             out.append(NextStep(r.t, step, reason, None))
         return out
 
-    def _phase(self) -> str:
-        """How far the call has come, for the reader's step odds (a turned-down fix goes back to affirm)."""
+    def _phase(self) -> str | None:
+        """How far the call has come, for the reader's step odds (a turned-down fix goes back to affirm).
+
+        None once a flare-up has sent the call back to empathy: the phase table counts calls by the
+        furthest step reached and would read the apology that answers a flare-up as unlikely."""
+        if self.progress.needs_empathy and self.progress.done("empathize"):
+            return None
         furthest = self.progress.furthest
         return phase_of(STEP_ORDER[furthest] if furthest >= 0 else None)
 

@@ -384,3 +384,21 @@ def test_a_fix_taken_gladly_after_a_flare_up_settles_the_need_for_empathy() -> N
 
     assert after("Okay, yeah, today's fine, the heaters would help.", 0.5) == "agree"
     assert after("Tonight? I suppose.", -0.1) == "empathize"
+
+
+
+def test_after_a_flare_up_the_reader_reads_without_the_phase_table(playbook: Playbook) -> None:
+    # The phase table (how often each step comes after the furthest step reached) would read the
+    # apology that answers a flare-up as unlikely this late; once the call is back at empathy it is not used.
+    coach = Coach(playbook)
+    lines = [
+        ("C", "You shrank my late husband's wool coat at your dry cleaners and I am absolutely devastated."),
+        ("A", "Oh no, I'm so sorry, that must be awful to see."),
+        ("A", "When did you bring it in, and was it the ticket with the blue tag?"),
+        ("C", "Last Tuesday, blue tag, number four one two."),
+    ]
+    run(coach, script(lines))
+    assert coach._phase() == "assess"
+    run(coach, script([*lines, ("C", "Are you saying this is my fault? This is outrageous, I am furious!")])[-1:])
+    assert coach.progress.next_step()[0] == "empathize"
+    assert coach._phase() is None
