@@ -197,8 +197,11 @@ class AgentActs:
             del evidenced["assess"]
         # A turn mostly does one thing: a second act the reader alone found must be clearly there.
         strongest = max((e.score for e in evidenced.values()), default=0.0)
+        # ("I will. Can you tell me your order number?" is a question; "I will." says too little to be a second act.)
         evidenced = {
-            k: e for k, e in evidenced.items() if e.cue != "reader" or e.score >= strongest or e.score >= SECOND_SURE
+            k: e
+            for k, e in evidenced.items()
+            if e.cue != "reader" or e.score >= strongest or (e.score >= SECOND_SURE and content_words(e.quote))
         }
         acts = [Act(e.step, e.quote, round(min(1.0, e.score), 3)) for e in evidenced.values()]
         pitfalls: dict[str, Act] = {}
