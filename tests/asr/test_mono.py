@@ -233,3 +233,38 @@ def test_the_split_loses_no_speech_at_the_turn_edges(phone: bool) -> None:
     assert frames > 1000
     assert lost <= stolen + 2, (lost, stolen, frames)  # only what went to the wrong voice is missing
     assert stolen / frames <= 0.02, (lost, stolen, frames)
+
+
+def test_a_lone_first_word_joins_the_speech_right_after_it() -> None:
+    from companion.asr.diarize import _join_opening
+
+    # 10 ms frames: "Hello," (0.3 s) read as the other voice, then 0.4 s of pause, then the greeting.
+    parties = np.full(300, NO_PARTY)
+    parties[10:40], parties[80:300] = 1, 0
+    joined = parties.copy()
+    _join_opening(joined, [(10, 40), (80, 300)], min_frames=60, gap=50)
+    assert (joined[10:40] == 0).all()
+    # A turn-taking gap (0.8 s) before the next speech: the first word keeps its own side.
+    parties[80:300], parties[40:120] = NO_PARTY, NO_PARTY
+    parties[120:300] = 0
+    kept = parties.copy()
+    _join_opening(kept, [(10, 40), (120, 300)], min_frames=60, gap=50)
+    assert (kept[10:40] == 1).all()
+    # A first stretch long enough to be read by its own sound is left alone.
+    long_first = np.full(300, NO_PARTY)
+    long_first[10:90], long_first[100:300] = 1, 0
+    _join_opening(long_first, [(10, 90), (100, 300)], min_frames=60, gap=50)
+    assert (long_first[10:90] == 1).all()
+
+
+def test_a_customer_answering_hello_keeps_their_side() -> None:
+    # An outbound call: the customer answers "Hello?" and the agent speaks after a turn's pause.
+    script = [("customer", "Hello?"), ("agent", "Hi, this is Priya calling from Northfield Power about your bill.")]
+    mono, timed = speech.synthesize_mono_call(script + SCRIPT[1:], phone=True)
+    result = diarize(_samples(mono))
+    assert result.parties == 2
+    hello = next(t for t in result.turns if t.party != NO_PARTY)
+    agent = next(t for t in result.turns if t.start >= timed[1].start - 0.2)
+    assert hello.end <= timed[0].end + 0.1
+    assert hello.party != agent.party
+    assert _best_match(result, timed) >= 0.9
