@@ -2,7 +2,8 @@
 
     diarize_bench.py EVAL_DIR [FIXTURE_DIR] [--bands wide,phone] [--sets eval,fixtures] [--no-asr]
     diarize_bench.py EVAL_DIR --blind DIR [--bands wide,phone] [--asr-bands phone]
-    diarize_bench.py EVAL_DIR CALL_DIR --sets fixtures [--no-stereo]   # your own calls in CALL_DIR
+    diarize_bench.py EVAL_DIR CALL_DIR --sets fixtures [--no-stereo] [--keep DIR]   # your own calls in CALL_DIR
+    diarize_bench.py EVAL_DIR --kept DIR [--bands phone] [--keep OUT]   # a --keep run's mono mixes, again
 
 Every call is spoken with EVAL_DIR's callsynth.py (stereo: agent left,
 customer right), then mixed down to mono (the two channels summed).  Figures:
@@ -99,7 +100,13 @@ class Tally:
 
 
 def run_band(
-    calls: list[Path], callsynth: Path, band: str, folder: Path, asr: bool, stereo: bool = True
+    calls: list[Path],
+    callsynth: Path,
+    band: str,
+    folder: Path,
+    asr: bool,
+    stereo: bool = True,
+    keep: Path | None = None,
 ) -> dict[str, Any]:
     playbook = load_playbook()
     tally = Tally()
@@ -141,8 +148,11 @@ def run_band(
         # ("first" is not always the agent: a stray sound of the customer's may open the split.)
         tally.add("roles_right", float(total > 0 and right / total >= 0.5), 1.0)
         mono_score.add(score_report(mono_report, turns))
-        if stereo:
-            stereo_score.add(score_report(analyze_file(wav, playbook=playbook)[0], turns))
+        stereo_report = analyze_file(wav, playbook=playbook)[0] if stereo else None
+        if stereo_report is not None:
+            stereo_score.add(score_report(stereo_report, turns))
+        if keep is not None:
+            _keep(keep, f"{call.stem}-{band}", wav, mono_wav, mono_report, stereo_report)
     out: dict[str, Any] = {
         key: tally.figure(key)
         for key in ("speech_right_diarized", "speech_right_with_roles", "turns_right", "roles_right", "one_voice")
@@ -154,6 +164,53 @@ def run_band(
         out |= asr_figures(mono_score, stereo_score, analysis_s, audio_s)
     out["calls"] = len(calls)
     return out
+
+
+def _keep(
+    keep: Path, name: str, wav: Path, mono_wav: Path, mono: dict[str, Any], stereo: dict[str, Any] | None
+) -> None:
+    """A call's sound, truth and analyses, to compare mono with stereo by hand afterwards."""
+    import shutil
+
+    keep.mkdir(parents=True, exist_ok=True)
+    shutil.copy(wav, keep / f"{name}.wav")
+    shutil.copy(mono_wav, keep / f"{name}-mono.wav")
+    shutil.copy(wav.with_suffix(".truth.json"), keep / f"{name}.truth.json")
+    (keep / f"{name}-mono.json").write_text(json.dumps(mono, indent=1) + "\n")
+    if stereo is not None:
+        (keep / f"{name}-stereo.json").write_text(json.dumps(stereo, indent=1) + "\n")
+
+
+def run_kept(kept: Path, band: str, keep: Path | None) -> dict[str, Any]:
+    """The mono mixes a --keep run left in ``kept`` analysed again by the current code: the same
+    samples (callsynth's dither differs on every synthesis), the kept stereo analyses as they were."""
+    playbook = load_playbook()
+    tally = Tally()
+    mono_score, stereo_score = Score(), Score()
+    analysis_s = audio_s = 0.0
+    names = sorted(p.name[: -len("-stereo.json")] for p in kept.glob(f"*-{band}-stereo.json"))
+    for name in names:
+        truth = json.loads((kept / f"{name}.truth.json").read_text())
+        turns = [
+            Turn(t["speaker"], t["text"], tuple(t["labels"]), t.get("next"), t["start"], t["end"])
+            for t in truth["turns"]
+        ]
+        started = time.perf_counter()
+        mono_report, _ = analyze_file(kept / f"{name}-mono.wav", playbook=playbook)
+        analysis_s += time.perf_counter() - started
+        audio_s += mono_report["duration"]
+        spans = [(u["start"], u["end"], u["speaker"]) for u in mono_report["utterances"]]
+        right, total = speech_right(spans, turns)
+        tally.add("speech_right_with_roles", right, total)
+        tally.add("turns_right", *turns_right(mono_report, turns))
+        tally.add("roles_right", float(total > 0 and right / total >= 0.5), 1.0)
+        mono_score.add(score_report(mono_report, turns))
+        stereo_score.add(score_report(json.loads((kept / f"{name}-stereo.json").read_text()), turns))
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / f"{name}-mono.json").write_text(json.dumps(mono_report, indent=1) + "\n")
+    out: dict[str, Any] = {key: tally.figure(key) for key in ("speech_right_with_roles", "turns_right", "roles_right")}
+    return out | asr_figures(mono_score, stereo_score, analysis_s, audio_s) | {"calls": len(names)}
 
 
 def asr_figures(mono: Score, stereo: Score, analysis_s: float, audio_s: float) -> dict[str, float]:
@@ -179,8 +236,21 @@ def main() -> int:
     )
     ap.add_argument("--no-stereo", action="store_true", help="skip the stereo analyses (their figures print as 0)")
     ap.add_argument("--json", dest="json_out", type=Path)
+    ap.add_argument("--keep", type=Path, help="keep each call's sound, truth and analyses (mono, stereo) here")
+    ap.add_argument(
+        "--kept",
+        type=Path,
+        help="analyse again the mono mixes an earlier --keep run left in this folder (same sound; its stereo kept)",
+    )
     args = ap.parse_args()
     callsynth = args.eval_dir / "callsynth.py"
+    if args.kept is not None:
+        for band in args.bands.split(","):
+            for key, value in run_kept(args.kept, band, args.keep).items():
+                print(f"kept {band} {key} {value}", flush=True)
+        return 0
+    if args.blind is not None and args.keep is not None:
+        ap.error("--keep would keep blind calls' text: not with --blind")
     if args.blind is not None:
         sets = {"blind": sorted(args.blind.glob("*.call"))}
     else:
@@ -195,7 +265,9 @@ def main() -> int:
             for band in args.bands.split(","):
                 try:
                     asr = not args.no_asr and (args.asr_bands is None or band in args.asr_bands.split(","))
-                    figures = run_band(calls, callsynth, band, Path(tmp), asr=asr, stereo=not args.no_stereo)
+                    figures = run_band(
+                        calls, callsynth, band, Path(tmp), asr=asr, stereo=not args.no_stereo, keep=args.keep
+                    )
                 except subprocess.CalledProcessError as exc:
                     # The command line holds only paths; the call's text is never printed.
                     print(f"{name} {band} synthesis failed (exit {exc.returncode})")

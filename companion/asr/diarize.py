@@ -67,6 +67,9 @@ class DiarizeSettings:
     # one voice reached 3.1, 12 pairs of 12, where one group was a few short stretches).
     two_voices_z: float = 4.0
     one_voice_agreement: float = 0.55
+    # The call's first sound has nothing before it to answer: a word shorter than min_turn_s with
+    # more speech this soon after it ("Hello," ... "Quayside Student Living") opens that speech's turn.
+    opening_gap_s: float = 0.5
     outlier_spread: float = 4.0  # a window this many spreads from both voices is no party's
     min_party_turns: int = 3
 
@@ -386,6 +389,7 @@ def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Dia
             mid0 = w0 if w0 == a else w0 + (win - hop) // 2
             frame_party[mid0:w1] = NO_PARTY if alien else label
         frame_party[a:b] = _absorb_short(frame_party[a:b], min_frames)
+    _join_opening(frame_party, regions, min_frames, round(s.opening_gap_s * FRAMES_PER_S))
     for turn in _turns(frame_party, regions):
         if turn.party == NO_PARTY:
             notes.append(f"{turn.start:.1f}-{turn.end:.1f} s fits neither voice")
@@ -401,6 +405,21 @@ def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Dia
         turns = [PartyTurn(t.start, t.end, 1 - t.party if t.party != NO_PARTY else NO_PARTY) for t in turns]
     parties = len({t.party for t in turns} - {NO_PARTY})
     return Diarization(tuple(turns), parties, round(apart, 3), seconds, tuple(notes))
+
+
+def _join_opening(frame_party: np.ndarray, regions: list[tuple[int, int]], min_frames: int, gap: int) -> None:
+    """The call's first stretch, if a lone short word closely followed by more speech, takes that speech's side.
+
+    A short run inside a stretch already joins its neighbour (_absorb_short); the first word of a
+    call is often a stretch of its own ("Hello," then a pause), read by its sound alone: on the
+    telephone band 0.3 s of it went to the other voice in 7 of 36 development calls.  Nothing was
+    said before it that it could be a reply to.
+    """
+    if len(regions) < 2:
+        return
+    (a0, b0), (a1, _) = regions[0], regions[1]
+    if b0 - a0 < min_frames and a1 - b0 < gap and frame_party[a1] != NO_PARTY:
+        frame_party[a0:b0] = frame_party[a1]
 
 
 def _one_voice(frame_party: np.ndarray, regions: list[tuple[int, int]], apart: float, seconds: float) -> Diarization:

@@ -2,7 +2,8 @@
 
 The file is decoded whole and companion.asr.diarize says who spoke when; the
 source then hands the pipeline two channels, each carrying one party's speech
-and silence elsewhere, exactly as a stereo recording would.  So one pipeline,
+(with the unclaimed sound beside it, see ``owners``) and silence elsewhere,
+exactly as a stereo recording would.  So one pipeline,
 one coach and one store serve mono and stereo alike.  Party "first" (who
 speaks first) starts as the agent unless told otherwise; the words settle it
 after recognition (companion.call_analysis).  A file with one voice stays one
@@ -18,13 +19,21 @@ from pathlib import Path
 
 import numpy as np
 
-from companion.asr.diarize import Diarization, diarize
+from companion.asr.diarize import NO_PARTY, Diarization, diarize
 from companion.audio.files import FileSource
 from companion.audio.frames import SAMPLE_RATE, AudioBlock
 from companion.errors import InputError
 from companion.events import ONE_CHANNEL, Party, Speaker
 
-EDGE_S = 0.15  # kept either side of a party's turn, so the recogniser hears the onset the VAD missed
+# Sound between two turns that the diarizer's VAD did not call speech is no one's yet; it goes to
+# the turns either side of it, split at its quietest point, up to this far from a turn.  The
+# diarizer's VAD misses quiet onsets and tails, and on the telephone band whole phrases after a
+# digital silence (Silero reads them at 0.2-0.38 against a bar of 0.4): zeroed, they were lost to
+# the recogniser, which a stereo channel never loses.  Each channel's own VAD still decides what
+# is speech, as on a stereo call.
+FILL_S = 2.0
+UNCLAIMED = -2
+QUIET_DB = 3.0  # frames within this of the quietest part of a gap are where the gap may be split
 
 
 class MonoSource:
@@ -77,19 +86,11 @@ class MonoSource:
         n = len(self.samples)
         if not self.two_parties:
             return {"call": np.ones(n, dtype=np.float32)}
-        own = {0: np.zeros(n, dtype=bool), 1: np.zeros(n, dtype=bool)}
-        padded = {0: np.zeros(n, dtype=bool), 1: np.zeros(n, dtype=bool)}
-        edge = int(EDGE_S * SAMPLE_RATE)
-        for turn in self.diarization.turns:
-            if turn.party < 0:
-                continue
-            a, b = int(turn.start * SAMPLE_RATE), int(turn.end * SAMPLE_RATE)
-            own[turn.party][a:b] = True
-            padded[turn.party][max(0, a - edge) : b + edge] = True
+        owner = owners(self.samples, self.diarization)
         agent_party = 0 if self.agent == "first" else 1
         return {
-            "agent": (padded[agent_party] & ~own[1 - agent_party]).astype(np.float32),
-            "customer": (padded[1 - agent_party] & ~own[agent_party]).astype(np.float32),
+            "agent": (owner == agent_party).astype(np.float32),
+            "customer": (owner == 1 - agent_party).astype(np.float32),
         }
 
     def run(self, deliver: Callable[[AudioBlock], None], stop: threading.Event) -> None:
@@ -110,3 +111,48 @@ class MonoSource:
                 deliver(AudioBlock(speaker, t, block * mask[start : start + BLOCK_SAMPLES]))
         if self.error is not None:
             raise self.error
+
+
+def owners(samples: np.ndarray, diarization: Diarization) -> np.ndarray:
+    """Per sample, the party it is given to (NO_PARTY: nobody's, or sound that fits neither voice).
+
+    A turn's samples are its party's.  The unclaimed sound between two turns goes to both
+    neighbours, split at the quietest part of the gap, each side at most FILL_S from its turn;
+    sound that fits neither voice is a wall no party's channel reaches over.
+    """
+    n = len(samples)
+    owner = np.full(n, UNCLAIMED, dtype=np.int8)
+    for turn in diarization.turns:
+        owner[int(turn.start * SAMPLE_RATE) : int(turn.end * SAMPLE_RATE)] = turn.party
+    fill = int(FILL_S * SAMPLE_RATE)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], (owner == UNCLAIMED).astype(np.int8), [0]])))
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        left = int(owner[a - 1]) if a > 0 else NO_PARTY
+        right = int(owner[b]) if b < n else NO_PARTY
+        split = _quietest(samples[a:b]) + a if left >= 0 and right >= 0 and left != right else (a + b) // 2
+        if left < 0:
+            split = a  # only the turn after the gap reaches into it
+        elif right < 0:
+            split = b
+        owner[a:b] = NO_PARTY
+        if left >= 0:
+            owner[a : min(split, a + fill)] = left
+        if right >= 0:
+            owner[max(split, b - fill) : b] = right
+    owner[owner == UNCLAIMED] = NO_PARTY
+    return owner
+
+
+def _quietest(gap: np.ndarray) -> int:
+    """Where to split a gap between two voices: the middle of its longest run of quietest 10 ms frames."""
+    hop = SAMPLE_RATE // 100
+    frames = len(gap) // hop
+    if frames < 3:
+        return len(gap) // 2
+    power = (gap[: frames * hop].astype(np.float64).reshape(frames, hop) ** 2).mean(axis=1)
+    level = 10 * np.log10(np.convolve(power, np.ones(5) / 5, mode="same") + 1e-12)
+    quiet = np.concatenate([[0], (level <= level.min() + QUIET_DB).astype(np.int8), [0]])
+    bounds = np.flatnonzero(np.diff(quiet))
+    starts, ends = bounds[::2], bounds[1::2]
+    longest = int(np.argmax(ends - starts))
+    return int((starts[longest] + ends[longest]) // 2 * hop)
