@@ -77,6 +77,18 @@ def speech_right(spans: list[tuple[float, float, str]], turns: list[Turn]) -> tu
     return right, total
 
 
+def score_mono(mono_report: dict[str, Any], turns: list[Turn], tally: Any, mono_score: Score) -> None:
+    """The mono analysis's parties against the script's turns, and its steps."""
+    spans = [(u["start"], u["end"], u["speaker"]) for u in mono_report["utterances"]]
+    right, total = speech_right(spans, turns)
+    tally.add("speech_right_with_roles", right, total)
+    tally.add("turns_right", *turns_right(mono_report, turns))
+    # The agent was found when most of the speech the analysis calls the agent's is the agent's.
+    # ("first" is not always the agent: a stray sound of the customer's may open the split.)
+    tally.add("roles_right", float(total > 0 and right / total >= 0.5), 1.0)
+    mono_score.add(score_report(mono_report, turns))
+
+
 def turns_right(report: dict[str, Any], turns: list[Turn]) -> tuple[int, int]:
     right = 0
     for turn in turns:
@@ -140,14 +152,7 @@ def run_band(
         started = time.perf_counter()
         mono_report, _ = analyze_file(mono_wav, playbook=playbook)
         analysis_s += time.perf_counter() - started
-        spans = [(u["start"], u["end"], u["speaker"]) for u in mono_report["utterances"]]
-        right, total = speech_right(spans, turns)
-        tally.add("speech_right_with_roles", right, total)
-        tally.add("turns_right", *turns_right(mono_report, turns))
-        # The agent was found when most of the speech the analysis calls the agent's is the agent's.
-        # ("first" is not always the agent: a stray sound of the customer's may open the split.)
-        tally.add("roles_right", float(total > 0 and right / total >= 0.5), 1.0)
-        mono_score.add(score_report(mono_report, turns))
+        score_mono(mono_report, turns, tally, mono_score)
         stereo_report = analyze_file(wav, playbook=playbook)[0] if stereo else None
         if stereo_report is not None:
             stereo_score.add(score_report(stereo_report, turns))
@@ -199,12 +204,7 @@ def run_kept(kept: Path, band: str, keep: Path | None) -> dict[str, Any]:
         mono_report, _ = analyze_file(kept / f"{name}-mono.wav", playbook=playbook)
         analysis_s += time.perf_counter() - started
         audio_s += mono_report["duration"]
-        spans = [(u["start"], u["end"], u["speaker"]) for u in mono_report["utterances"]]
-        right, total = speech_right(spans, turns)
-        tally.add("speech_right_with_roles", right, total)
-        tally.add("turns_right", *turns_right(mono_report, turns))
-        tally.add("roles_right", float(total > 0 and right / total >= 0.5), 1.0)
-        mono_score.add(score_report(mono_report, turns))
+        score_mono(mono_report, turns, tally, mono_score)
         stereo_score.add(score_report(json.loads((kept / f"{name}-stereo.json").read_text()), turns))
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
