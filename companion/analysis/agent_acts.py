@@ -66,11 +66,8 @@ class AgentReading:
         )
 
     def _sentence_of(self, quote: str) -> tuple[str, float] | None:
-        wanted = quote.lower().rstrip(" …")
-        for text, weight in self.pitfall_weights:
-            if wanted in text.lower():
-                return text, weight
-        return None
+        i = _unit_of([text for text, _ in self.pitfall_weights], quote)
+        return self.pitfall_weights[i] if i >= 0 else None
 
 
 def _short(text: str) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from companion.analysis.agent_acts import AgentActs
 from companion.analysis.coach import Coach
 from companion.analysis.next_step import CallProgress
 from companion.analysis.playbook import Playbook
+from companion.analysis.reader.acts import load_reader
 from companion.events import Alert, Event, Mood, NextStep, Partial, SentimentPoint, StepDone, Utterance
 from tests.analysis.conftest import script
 
@@ -351,9 +353,6 @@ def test_questions_asked_before_empathy_was_given_are_asked_again_after_it() -> 
 
 
 def test_a_question_after_the_offer_asks_about_the_offer(playbook: Playbook) -> None:
-    from companion.analysis.agent_acts import AgentActs
-    from companion.analysis.reader.acts import load_reader
-
     acts = AgentActs(playbook, load_reader(playbook))
     offer = acts.read(
         "What I can do is send a new cushion this week, or collect the sofa for a full refund. Which would you like?",
@@ -365,9 +364,6 @@ def test_a_question_after_the_offer_asks_about_the_offer(playbook: Playbook) -> 
 
 
 def test_a_sentence_too_short_to_read_raises_no_reader_pitfall(playbook: Playbook) -> None:
-    from companion.analysis.agent_acts import AgentActs
-    from companion.analysis.reader.acts import load_reader
-
     acts = AgentActs(playbook, load_reader(playbook))
     for short in ("Of course you can't.", "It will.", "You won't."):
         assert not acts.read(short, "I can't get through to anyone at all, it's ridiculous.").pitfalls, short
@@ -384,7 +380,6 @@ def test_a_fix_taken_gladly_after_a_flare_up_settles_the_need_for_empathy() -> N
 
     assert after("Okay, yeah, today's fine, the heaters would help.", 0.5) == "agree"
     assert after("Tonight? I suppose.", -0.1) == "empathize"
-
 
 
 def test_after_a_flare_up_the_reader_reads_without_the_phase_table(playbook: Playbook) -> None:
