@@ -49,9 +49,12 @@ class AgentReading:
     read_pitfalls: frozenset[str] = frozenset()  # the word pitfalls the reader raised (the rest are cue matches)
 
     def rules_out_pitfall(self, quote: str) -> bool:
-        """Whether the reader all but rules out a word pitfall in the sentence that holds ``quote``."""
+        """Whether the reader all but rules out a word pitfall in the sentence that holds ``quote``, and
+        reads none elsewhere in the turn: beside a sentence that reads as one ("You didn't tell us you
+        were travelling."), a cue's words mean what they say ("Well, what do you want me to do?")."""
         found = self._sentence_of(quote)
-        return found is not None and found[1] < RULE_PITFALL_FLOOR
+        hostile = any(weight >= PITFALL_SURE for _, weight in self.pitfall_weights)
+        return found is not None and found[1] < RULE_PITFALL_FLOOR and not hostile
 
     def sentence_of(self, quote: str) -> str:
         """The sentence read that holds ``quote`` (a cue's words or a shortened sentence); else the quote."""
@@ -221,10 +224,14 @@ class AgentActs:
         return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()), shown, by_reader)
 
     def _rule_pitfalls(self, sentences: list[Sentence]) -> tuple[Act, ...]:
-        return tuple(act for act, _ in self._rule_pitfall_hits(sentences))
+        first: dict[str, Act] = {}
+        for act, _ in self._rule_pitfall_hits(sentences):
+            first.setdefault(act.id, act)
+        return tuple(first.values())
 
     def _rule_pitfall_hits(self, sentences: list[Sentence]) -> list[tuple[Act, int]]:
-        """Each word pitfall's first cue match and the index of the sentence it is in."""
+        """Each word pitfall's cue matches, one per sentence, with the index of the sentence: every
+        sentence, so that a cue the reader vetoes in one sentence does not hide one in the next."""
         found = []
         for kind in WORD_PITFALLS:
             pitfall = self.playbook.pitfall(kind)
@@ -234,7 +241,6 @@ class AgentActs:
                 quote = first_quote(pitfall.cues, [sentence])
                 if quote is not None:
                     found.append((Act(kind, quote, 1.0), i))
-                    break
         return found
 
     @staticmethod

@@ -222,8 +222,9 @@ class Coach:
         # names negative things without the agent being negative.
         describes = bool(set(evidence) - {"assess"})
         agent_score = max(reading.score, 0.0) if describes else reading.score
-        findings = self.spotter.check(u.text, set(evidence), agent_score, heard=self._customer_words)
-        findings = [f for f in findings if not (f.cue and read.rules_out_pitfall(f.quote))]
+        findings = self.spotter.check(
+            u.text, set(evidence), agent_score, heard=self._customer_words, ruled_out=read.rules_out_pitfall
+        )
         for finding in findings:
             out.append(Alert(u.t, finding.kind, finding.reason, u.id, speaker="agent"))
         out += self._read_pitfalls(u, read, {f.kind for f in findings})

@@ -8,9 +8,10 @@ utterance, with the quoted words and a short reason, so nothing storms.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from companion.analysis.phrases import Sentence, first_quote, split_sentences
+from companion.analysis.phrases import Phrase, Sentence, first_quote, split_sentences
 from companion.analysis.playbook import Playbook
 
 AGENT_NEGATIVE = -0.5  # corrected agent sentiment at or below this reads as the agent getting drawn in
@@ -51,9 +52,17 @@ class PitfallSpotter:
             return None
         return first_quote(pitfall.cues, split_sentences(text))
 
-    def check(self, text: str, steps: set[str], agent_score: float, heard: str = "") -> list[Finding]:
+    def check(
+        self,
+        text: str,
+        steps: set[str],
+        agent_score: float,
+        heard: str = "",
+        ruled_out: Callable[[str], bool] = lambda quote: False,
+    ) -> list[Finding]:
         """Pitfalls in one agent utterance; ``steps``: the steps the same utterance evidences;
-        ``heard``: what the customer has said so far (their own terms are no jargon to them)."""
+        ``heard``: what the customer has said so far (their own terms are no jargon to them);
+        ``ruled_out``: whether the reader rules a pitfall out in the sentence holding a cue's words."""
         sentences = split_sentences(text)
         found: list[Finding] = []
         empathized = "empathize" in steps
@@ -66,7 +75,7 @@ class PitfallSpotter:
             cues = trigger.cues
             if "affirm" in steps:  # a summary restates what the customer needs or must do
                 cues = tuple(p for p in cues if not p.text.startswith("you "))
-            quote = first_quote(cues, plain)
+            quote = _first_standing(cues, plain, ruled_out)
             if quote is not None:
                 reason = f'"{quote}" tends to inflame: say what you can do'
                 found.append(Finding("trigger-words", reason, quote, cue=True))
@@ -82,7 +91,7 @@ class PitfallSpotter:
                 self._sorry_run = 0
         negative = self.playbook.pitfall("agent-negativity")
         if negative is not None:
-            quote = first_quote(negative.cues, sentences)
+            quote = _first_standing(negative.cues, sentences, ruled_out)
             if quote is not None:
                 found.append(Finding("agent-negativity", f'"{quote}": stay warm and even', quote, cue=True))
             elif agent_score <= AGENT_NEGATIVE and len(text.split()) >= MIN_WORDS:
@@ -91,6 +100,18 @@ class PitfallSpotter:
 
     def _mirrors(self, sentence: Sentence, steps: list[str]) -> bool:
         return any(p.find(sentence.index) is not None for step in steps for p in self.playbook.step(step).cues)
+
+
+def _first_standing(
+    cues: tuple[Phrase, ...], sentences: Sequence[Sentence], ruled_out: Callable[[str], bool]
+) -> str | None:
+    """The first cue match in a sentence the reader does not rule out: a cue's words in a helpful
+    sentence must not hide a second cue in the next ("What do you want me to do? I already told you.")."""
+    for sentence in sentences:
+        quote = first_quote(cues, [sentence])
+        if quote is not None and not ruled_out(quote):
+            return quote
+    return None
 
 
 def _terms(text: str) -> list[str]:
