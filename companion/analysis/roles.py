@@ -45,7 +45,9 @@ _CUSTOMER = [
     for p in (
         r"\bi'?m calling (about|because|to)\b|\bi (called|rang|phoned)\b",
         r"\b(my|our) (order|bill|card|account|parcel|package|flight|booking|internet|phone|refund|claim|sofa|laptop)\b",
-        r"\bi (want|need|demand|expect)\b|\bi'?d like (a|my|to (cancel|complain|speak))\b",
+        # (not "I want to make this right", "I need to check your address": an agent's)
+        r"\bi (want|need|demand|expect)\b(?! to (get|make|help|check|ask|confirm|take|send|give|sort|book|arrange)\b)"
+        r"|\bi'?d like (a|my|to (cancel|complain|speak))\b",
         r"\bi (was|have been|'ve been) (charged|waiting|told|promised|on hold)\b",
         r"\b(ridiculous|unacceptable|unbelievable|outrageous|disgraceful|useless|fed up)\b",
         r"\b(you people|you guys|your company|nobody|no one) \w+",
@@ -54,16 +56,22 @@ _CUSTOMER = [
         r"\bhow much (is|does|will|would)\b|\bthanks for (picking up|your help|sorting)\b|\bthank you for your help\b",
     )
 ]
-# Who answers "hello?" or asks whether this is the right place is the caller.
+# Who answers "hello?" or asks whether this is the right place is the caller (or, on a call-back,
+# the customer picking up).  Asking for a person by name ("Hi, is that Mr Osei?") is the agent's
+# outbound opening, not a caller's.
 _OPENING_CUSTOMER = re.compile(
-    r"^(hello|hi)\b[^.]*\?|\bcan you hear me\b|\bis (this|that) (the )?(right number|\w+ (department|team|desk))\b"
+    r"^(hello|hi)\b(?![^.]*\b(mr|mrs|ms|miss|dr)\b)[^.]*\?|^((yeah|yes|yep|hello|hi)[,.!]? )*(yeah|yes|yep)\?$"
+    r"|\bcan you hear me\b|\bis (this|that) (the )?(right number|\w+ (department|team|desk))\b"
     r"|^is this \w+\?|\bwho'?s (this|calling)\b"
 )
+# How someone answering the phone opens: a greeting, or a few words ("Pharmacy.", "Support, go ahead.").
+_GREETING = re.compile(r"^(hello|hi|hiya|hey|good (morning|afternoon|evening)|morning|afternoon|evening)\b")
+ANSWER_WORDS = 6  # a first line this short reads as answering the phone
 _BARE_THANKS = re.compile(
     r"^((ok(ay)?|great|perfect|brilliant|lovely|right)[,.!]? )*(thank you|thanks|cheers)( (so|very) much)?[.!]*$"
 )
 
-OPENER_WEIGHT = 0.5  # who speaks first: the agent answers most calls, but not every one
+OPENER_WEIGHT = 0.5  # who answered the phone (opening()): the agent answers most calls, but not every one
 SENSE_WEIGHT = 1.0  # the meaning layer: per unit of mean log-odds between the parties, times sqrt(lines)
 SENSE_CLIP = 4.0  # no one sentence's log-odds counts for more than this
 LONG_LINE = 12  # words: a longer line weighs no more than this in the meaning layer's mean
@@ -99,6 +107,21 @@ def line_score(text: str, closing: bool = False) -> float:
     if closing and _BARE_THANKS.match(low):
         score -= 1
     return float(score)
+
+
+def opening(text: str) -> int:
+    """Whether the call's first line makes its speaker the one who answered (1), the caller (-1) or neither (0).
+
+    Most calls are answered by the agent, so a greeting or a short answer counts for whoever
+    speaks first; "Hello?" or "Is this billing?" is a caller, or a customer picking up a
+    call-back; a long first line with no greeting is a recording that starts mid-call, where
+    who spoke first says nothing.
+    """
+    score = line_score(text)  # a caller's opening ("Hello?") or a customer's line ("Hi, I'm calling about...")
+    if score:
+        return 1 if score > 0 else -1
+    low = _plain(text)
+    return 1 if _GREETING.search(low) or len(low.split()) <= ANSWER_WORDS else 0
 
 
 def sense_scores(texts: Sequence[str]) -> list[float] | None:
@@ -146,8 +169,7 @@ def decide(lines: Sequence[tuple[Party, str]], use_sense: bool = True) -> Roles:
                 # The means, not the sums: a talkative customer is no more an agent for talking more.
                 margin += SENSE_WEIGHT * (mean["first"] - mean["second"]) * len(said) ** 0.5
                 words += 1.0
-    opener = said[0][0]
-    margin += OPENER_WEIGHT if opener == "first" else -OPENER_WEIGHT
+    margin += OPENER_WEIGHT * opening(said[0][1]) * (1 if said[0][0] == "first" else -1)
     agent: Party = "first" if margin >= 0 else "second"
     confidence = 1.0 / (1.0 + math.exp(-abs(margin) * math.log(19.0) / SURE_AT))
     return Roles(agent, confidence, "words" if words else "opening")
