@@ -12,6 +12,7 @@ tips a close decision.  The answer says how sure it is.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -169,7 +170,10 @@ def decide(lines: Sequence[tuple[Party, str]], use_sense: bool = True) -> Roles:
                 # The means, not the sums: a talkative customer is no more an agent for talking more.
                 margin += SENSE_WEIGHT * (mean["first"] - mean["second"]) * len(said) ** 0.5
                 words += 1.0
-    margin += OPENER_WEIGHT * opening(said[0][1]) * (1 if said[0][0] == "first" else -1)
+    opener = said[0][0]
+    # The opener's whole first turn: "Hello?" then "Hi, it's Tom from Lumen" is an agent checking the line.
+    first_turn = " ".join(text for _, text in itertools.takewhile(lambda line: line[0] == opener, said))
+    margin += OPENER_WEIGHT * opening(first_turn) * (1 if opener == "first" else -1)
     agent: Party = "first" if margin >= 0 else "second"
     confidence = 1.0 / (1.0 + math.exp(-abs(margin) * math.log(19.0) / SURE_AT))
     return Roles(agent, confidence, "words" if words else "opening")
