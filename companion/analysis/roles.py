@@ -73,7 +73,8 @@ _BARE_THANKS = re.compile(
 )
 
 OPENER_WEIGHT = 0.5  # who answered the phone (opening()): the agent answers most calls, but not every one
-SENSE_WEIGHT = 1.0  # the meaning layer: per unit of mean log-odds between the parties, times sqrt(lines)
+SENSE_WEIGHT = 1.0  # the meaning layer: per standard error of the difference of the parties' mean log-odds
+SENSE_SPREAD_FLOOR = 0.5  # log-odds: no party's readings are taken to agree more closely than this
 SENSE_CLIP = 4.0  # no one sentence's log-odds counts for more than this
 LONG_LINE = 12  # words: a longer line weighs no more than this in the meaning layer's mean
 CLOSING_LINES = 3  # "thanks" alone this near the end is the customer's
@@ -162,13 +163,13 @@ def decide(lines: Sequence[tuple[Party, str]], use_sense: bool = True) -> Roles:
         if readings is not None:
             # Each line weighs by its length: "Sure." says little about who says it, a sentence says more.
             weight = [min(max(len(text.split()), 1), LONG_LINE) for _, text in said]
-            by_party = {
-                p: [(r * w, w) for (q, _), r, w in zip(said, readings, weight, strict=True) if q == p] for p in PARTIES
-            }
-            if by_party["first"] and by_party["second"]:
-                mean = {p: sum(a for a, _ in v) / sum(w for _, w in v) for p, v in by_party.items()}
-                # The means, not the sums: a talkative customer is no more an agent for talking more.
-                margin += SENSE_WEIGHT * (mean["first"] - mean["second"]) * len(said) ** 0.5
+            parts = [[(r, w) for (q, _), r, w in zip(said, readings, weight, strict=True) if q == p] for p in PARTIES]
+            if parts[0] and parts[1]:
+                # The means, not the sums: a talkative customer is no more an agent for talking more.  The
+                # difference counts in standard errors: lines the recogniser garbled read any which way, and
+                # a call whose readings scatter says less than one whose readings agree.
+                (mean_a, err_a), (mean_b, err_b) = _mean_and_error(parts[0]), _mean_and_error(parts[1])
+                margin += SENSE_WEIGHT * (mean_a - mean_b) / math.sqrt(err_a + err_b)
                 words += 1.0
     opener = said[0][0]
     # The opener's whole first turn: "Hello?" then "Hi, it's Tom from Lumen" is an agent checking the line.
@@ -177,6 +178,15 @@ def decide(lines: Sequence[tuple[Party, str]], use_sense: bool = True) -> Roles:
     agent: Party = "first" if margin >= 0 else "second"
     confidence = 1.0 / (1.0 + math.exp(-abs(margin) * math.log(19.0) / SURE_AT))
     return Roles(agent, confidence, "words" if words else "opening")
+
+
+def _mean_and_error(readings: list[tuple[float, float]]) -> tuple[float, float]:
+    """A party's weighted mean reading and its squared standard error, as (reading, weight) pairs."""
+    total = sum(w for _, w in readings)
+    mean = sum(r * w for r, w in readings) / total
+    spread = max(sum(w * (r - mean) ** 2 for r, w in readings) / total, SENSE_SPREAD_FLOOR**2)
+    lines = total**2 / sum(w * w for _, w in readings)  # how many lines the weights amount to
+    return mean, spread / lines
 
 
 def alternating(count: int) -> list[Party]:
