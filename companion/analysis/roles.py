@@ -61,10 +61,12 @@ _CUSTOMER = [
 # the customer picking up).  Asking for a person by name ("Hi, is that Mr Osei?") is the agent's
 # outbound opening, not a caller's.
 _OPENING_CUSTOMER = re.compile(
-    r"^(hello|hi)\b(?![^.]*\b(mr|mrs|ms|miss|dr)\b)[^.]*\?|^((yeah|yes|yep|hello|hi)[,.!]? )*(yeah|yes|yep)\?$"
+    r"^(hello|hi)\b(?![^.]*\b(mr|mrs|ms|miss|dr)\b)[^.]*\?"
     r"|\bcan you hear me\b|\bis (this|that) (the )?(right number|\w+ (department|team|desk))\b"
     r"|^is this \w+\?|\bwho'?s (this|calling)\b"
 )
+# "Yeah?", "Yes." as the first words of a call: someone picking up a call-back, no company's greeting.
+_PICKED_UP = re.compile(r"^((yeah|yes|yep|hello|hi)[,.!?]* )*(yeah|yes|yep)[,.!?]*$")
 # How someone answering the phone opens: a greeting, or a few words ("Pharmacy.", "Support, go ahead.").
 _GREETING = re.compile(r"^(hello|hi|hiya|hey|good (morning|afternoon|evening)|morning|afternoon|evening)\b")
 ANSWER_WORDS = 6  # a first line this short reads as answering the phone
@@ -123,6 +125,8 @@ def opening(text: str) -> int:
     if score:
         return 1 if score > 0 else -1
     low = _plain(text)
+    if _PICKED_UP.match(low):
+        return -1
     return 1 if _GREETING.search(low) or len(low.split()) <= ANSWER_WORDS else 0
 
 

@@ -96,6 +96,8 @@ def test_who_answered_the_phone_is_read_from_the_first_line() -> None:
     # A caller, or a customer picking up a call-back.
     assert opening("Hello?") == -1
     assert opening("Yeah?") == -1
+    assert opening("Yeah.") == -1  # the recogniser may drop the question mark
+    assert line_score("Yeah?") == 0  # mid-call, "Yeah?" is anyone's
     assert opening("Hi, is this the billing team?") == -1
     assert opening("Hi, I'm calling about my gas bill.") == -1
     # A recording that starts mid-call says nothing about who answered.
