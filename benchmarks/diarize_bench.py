@@ -193,7 +193,8 @@ def run_kept(kept: Path, band: str, keep: Path | None) -> dict[str, Any]:
     tally = Tally()
     mono_score, stereo_score = Score(), Score()
     analysis_s = audio_s = 0.0
-    names = sorted(p.name[: -len("-stereo.json")] for p in kept.glob(f"*-{band}-stereo.json"))
+    # A --no-stereo keep has no stereo analyses: its stereo figures then print as 0.
+    names = sorted(p.name[: -len("-mono.json")] for p in kept.glob(f"*-{band}-mono.json"))
     for name in names:
         truth = json.loads((kept / f"{name}.truth.json").read_text())
         turns = [
@@ -205,7 +206,9 @@ def run_kept(kept: Path, band: str, keep: Path | None) -> dict[str, Any]:
         analysis_s += time.perf_counter() - started
         audio_s += mono_report["duration"]
         score_mono(mono_report, turns, tally, mono_score)
-        stereo_score.add(score_report(json.loads((kept / f"{name}-stereo.json").read_text()), turns))
+        stereo = kept / f"{name}-stereo.json"
+        if stereo.exists():
+            stereo_score.add(score_report(json.loads(stereo.read_text()), turns))
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
             (keep / f"{name}-mono.json").write_text(json.dumps(mono_report, indent=1) + "\n")

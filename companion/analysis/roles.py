@@ -12,6 +12,7 @@ tips a close decision.  The answer says how sure it is.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -45,7 +46,9 @@ _CUSTOMER = [
     for p in (
         r"\bi'?m calling (about|because|to)\b|\bi (called|rang|phoned)\b",
         r"\b(my|our) (order|bill|card|account|parcel|package|flight|booking|internet|phone|refund|claim|sofa|laptop)\b",
-        r"\bi (want|need|demand|expect)\b|\bi'?d like (a|my|to (cancel|complain|speak))\b",
+        # (not "I want to make this right", "I need to check your address": an agent's)
+        r"\bi (want|need|demand|expect)\b(?! to (get|make|help|check|ask|confirm|take|send|give|sort|book|arrange)\b)"
+        r"|\bi'?d like (a|my|to (cancel|complain|speak))\b",
         r"\bi (was|have been|'ve been) (charged|waiting|told|promised|on hold)\b",
         r"\b(ridiculous|unacceptable|unbelievable|outrageous|disgraceful|useless|fed up)\b",
         r"\b(you people|you guys|your company|nobody|no one) \w+",
@@ -54,17 +57,26 @@ _CUSTOMER = [
         r"\bhow much (is|does|will|would)\b|\bthanks for (picking up|your help|sorting)\b|\bthank you for your help\b",
     )
 ]
-# Who answers "hello?" or asks whether this is the right place is the caller.
+# Who answers "hello?" or asks whether this is the right place is the caller (or, on a call-back,
+# the customer picking up).  Asking for a person by name ("Hi, is that Mr Osei?") is the agent's
+# outbound opening, not a caller's.
 _OPENING_CUSTOMER = re.compile(
-    r"^(hello|hi)\b[^.]*\?|\bcan you hear me\b|\bis (this|that) (the )?(right number|\w+ (department|team|desk))\b"
+    r"^(hello|hi)\b(?![^.]*\b(mr|mrs|ms|miss|dr)\b)[^.]*\?"
+    r"|\bcan you hear me\b|\bis (this|that) (the )?(right number|\w+ (department|team|desk))\b"
     r"|^is this \w+\?|\bwho'?s (this|calling)\b"
 )
+# "Yeah?", "Yes." as the first words of a call: someone picking up a call-back, no company's greeting.
+_PICKED_UP = re.compile(r"^((yeah|yes|yep|hello|hi)[,.!?]* )*(yeah|yes|yep)[,.!?]*$")
+# How someone answering the phone opens: a greeting, or a few words ("Pharmacy.", "Support, go ahead.").
+_GREETING = re.compile(r"^(hello|hi|hiya|hey|good (morning|afternoon|evening)|morning|afternoon|evening)\b")
+ANSWER_WORDS = 6  # a first line this short reads as answering the phone
 _BARE_THANKS = re.compile(
     r"^((ok(ay)?|great|perfect|brilliant|lovely|right)[,.!]? )*(thank you|thanks|cheers)( (so|very) much)?[.!]*$"
 )
 
-OPENER_WEIGHT = 0.5  # who speaks first: the agent answers most calls, but not every one
-SENSE_WEIGHT = 1.0  # the meaning layer: per unit of mean log-odds between the parties, times sqrt(lines)
+OPENER_WEIGHT = 0.5  # who answered the phone (opening()): the agent answers most calls, but not every one
+SENSE_WEIGHT = 1.0  # the meaning layer: per standard error of the difference of the parties' mean log-odds
+SENSE_SPREAD_FLOOR = 0.5  # log-odds: no party's readings are taken to agree more closely than this
 SENSE_CLIP = 4.0  # no one sentence's log-odds counts for more than this
 LONG_LINE = 12  # words: a longer line weighs no more than this in the meaning layer's mean
 CLOSING_LINES = 3  # "thanks" alone this near the end is the customer's
@@ -99,6 +111,23 @@ def line_score(text: str, closing: bool = False) -> float:
     if closing and _BARE_THANKS.match(low):
         score -= 1
     return float(score)
+
+
+def opening(text: str) -> int:
+    """Whether the call's first line makes its speaker the one who answered (1), the caller (-1) or neither (0).
+
+    Most calls are answered by the agent, so a greeting or a short answer counts for whoever
+    speaks first; "Hello?" or "Is this billing?" is a caller, or a customer picking up a
+    call-back; a long first line with no greeting is a recording that starts mid-call, where
+    who spoke first says nothing.
+    """
+    score = line_score(text)  # a caller's opening ("Hello?") or a customer's line ("Hi, I'm calling about...")
+    if score:
+        return 1 if score > 0 else -1
+    low = _plain(text)
+    if _PICKED_UP.match(low):
+        return -1
+    return 1 if _GREETING.search(low) or len(low.split()) <= ANSWER_WORDS else 0
 
 
 def sense_scores(texts: Sequence[str]) -> list[float] | None:
@@ -138,19 +167,30 @@ def decide(lines: Sequence[tuple[Party, str]], use_sense: bool = True) -> Roles:
         if readings is not None:
             # Each line weighs by its length: "Sure." says little about who says it, a sentence says more.
             weight = [min(max(len(text.split()), 1), LONG_LINE) for _, text in said]
-            by_party = {
-                p: [(r * w, w) for (q, _), r, w in zip(said, readings, weight, strict=True) if q == p] for p in PARTIES
-            }
-            if by_party["first"] and by_party["second"]:
-                mean = {p: sum(a for a, _ in v) / sum(w for _, w in v) for p, v in by_party.items()}
-                # The means, not the sums: a talkative customer is no more an agent for talking more.
-                margin += SENSE_WEIGHT * (mean["first"] - mean["second"]) * len(said) ** 0.5
+            parts = [[(r, w) for (q, _), r, w in zip(said, readings, weight, strict=True) if q == p] for p in PARTIES]
+            if parts[0] and parts[1]:
+                # The means, not the sums: a talkative customer is no more an agent for talking more.  The
+                # difference counts in standard errors: lines the recogniser garbled read any which way, and
+                # a call whose readings scatter says less than one whose readings agree.
+                (mean_a, err_a), (mean_b, err_b) = _mean_and_error(parts[0]), _mean_and_error(parts[1])
+                margin += SENSE_WEIGHT * (mean_a - mean_b) / math.sqrt(err_a + err_b)
                 words += 1.0
     opener = said[0][0]
-    margin += OPENER_WEIGHT if opener == "first" else -OPENER_WEIGHT
+    # The opener's whole first turn: "Hello?" then "Hi, it's Tom from Lumen" is an agent checking the line.
+    first_turn = " ".join(text for _, text in itertools.takewhile(lambda line: line[0] == opener, said))
+    margin += OPENER_WEIGHT * opening(first_turn) * (1 if opener == "first" else -1)
     agent: Party = "first" if margin >= 0 else "second"
     confidence = 1.0 / (1.0 + math.exp(-abs(margin) * math.log(19.0) / SURE_AT))
     return Roles(agent, confidence, "words" if words else "opening")
+
+
+def _mean_and_error(readings: list[tuple[float, float]]) -> tuple[float, float]:
+    """A party's weighted mean reading and its squared standard error, as (reading, weight) pairs."""
+    total = sum(w for _, w in readings)
+    mean = sum(r * w for r, w in readings) / total
+    spread = max(sum(w * (r - mean) ** 2 for r, w in readings) / total, SENSE_SPREAD_FLOOR**2)
+    lines = total**2 / sum(w * w for _, w in readings)  # how many lines the weights amount to
+    return mean, spread / lines
 
 
 def alternating(count: int) -> list[Party]:

@@ -41,3 +41,32 @@ SHORT_SCRIPT = [
     ("agent", "Thanks Ruth, see you at two."),
     ("customer", "Thank you, bye."),
 ]
+
+# An outbound call-back: the customer picks up with "Hello?" and the agent introduces themself.
+CALL_BACK_SCRIPT = [
+    ("customer", "Hello?"),
+    ("agent", "Hi, is that Mrs Byrne? It's Joe from Ashgrove Motors, returning your call about the car."),
+    ("customer", "Yes. It's been in your garage nine days now and nobody has told me anything."),
+    ("agent", "I'm sorry, that's far too long to be left waiting."),
+    ("customer", "I need it for work. I've been getting taxis all week."),
+    ("agent", "The part came in this morning. Which day suits you to collect it?"),
+    ("customer", "Thursday, after five?"),
+    ("agent", "Thursday after five is fine. I'll take the taxi fares off the bill as well."),
+    ("customer", "Okay. Thank you."),
+    ("agent", "Thanks for your patience, Mrs Byrne. See you Thursday."),
+]
+
+# The recording starts in the middle of the customer's complaint, and the agent says little.
+MID_COMPLAINT_SCRIPT = [
+    ("customer", "and the engineer never turned up on Tuesday, so I took a whole day off work for nothing."),
+    ("agent", "Right. Go on."),
+    ("customer", "Then a text on Wednesday says the visit is done. Nobody came. The boiler still won't light."),
+    ("agent", "That shouldn't have happened."),
+    ("customer", "It's freezing in the house, and I've got a baby at home."),
+    ("agent", "Postcode?"),
+    ("customer", "L four, seven R T."),
+    ("agent", "Earliest visit is Friday morning. I'll waive the call-out fee."),
+    ("customer", "Friday is fine."),
+    ("agent", "Booked. You'll get a text tonight with the time."),
+    ("customer", "Okay, thanks."),
+]
