@@ -56,6 +56,13 @@ _REQUEST = re.compile(
 _CONFIRMS = re.compile(r"^\W*(?:yes|yeah|yep|correct|exactly|that's right|that is right)\b", re.IGNORECASE)
 _CONFIRM_WORDS = re.compile(r"\b(?:right|correct|exactly|that's it|that is it|spot on)\b", re.IGNORECASE)
 CONFIRM_MAX_WORDS = 8
+ECHO_MAX_WORDS = 4
+# The agent's words did not land: jargon or a brush-off the customer cannot follow.
+_LOST = re.compile(
+    r"\b(?:(?:do not|don't) (?:know|understand|follow) (?:what )?(?:any of )?(?:that|this|those|what you)|"
+    r"you(?:'ve| have) lost me|in plain english|what does (?:that|any of that) (?:even )?mean)\b",
+    re.IGNORECASE,
+)
 _REASONS = {
     "listen": "let them finish their story: no defending, no fixing yet",
     "empathize": "show you understand how this feels before anything else",
@@ -88,6 +95,8 @@ class CallProgress:
         self.stung = False  # the agent's last turn raised a word pitfall
         self.asked_unheard = False  # questions came before any empathy, while it was due
         self._turn_steps: set[str] = set()
+        self._agent_words: set[str] = set()  # the content words of the agent's last turn
+        self._agent_offered = False  # ... and whether it offered a fix or a plan
         self.rework_fix = False  # the fix on the table was turned down
         self.why: str | None = None
         self.calm_since_need = 0  # calm customer turns since empathy became due
@@ -149,10 +158,23 @@ class CallProgress:
         # A question is heard in its mark or in the steps it ticked (recognised text has no marks).
         self.asked = "?" in text or bool(self._turn_steps & {"listen", "assess", "affirm"})
         self.stung = stung
+        self._agent_words = content_words(text)
+        self._agent_offered = bool(self._turn_steps & {"resolve", "agree"})
         self._turn_steps = set()
         self.agent_turns += 1
         self.agent_since_customer += 1
         self.agent_since_need += 1
+
+    def _threw_back(self, text: str) -> bool:
+        """Whether the customer throws the agent's last words back as a question, or says they lost them."""
+        if _LOST.search(text):
+            return True
+        sentences = split_sentences(text)
+        if not sentences or not sentences[0].question:
+            return False
+        first = sentences[0].words
+        echoed = content_words(" ".join(first))
+        return 0 < len(first) <= ECHO_MAX_WORDS and bool(echoed) and echoed <= self._agent_words
 
     def customer_said(
         self, text: str, score: float, line: float | None, escalated: bool, words: float | None = None
@@ -191,6 +213,10 @@ class CallProgress:
                 for sentence in (" ".join(s.words) for s in split_sentences(text))  # "Stickers? No."
             )
         )
+        # "Wear and tear?", "Not your problem?", "Final?": the agent's own words thrown back, or "you've
+        # lost me": the last turn stung like a pitfall, whatever the alerts caught (not after an
+        # offer: "Thursday? No." weighs the offer).
+        threw_back = score < ACCEPTING and not self._agent_offered and self._threw_back(text)
         was_needed = self.needs_empathy
         if first and not upset and not self.ever_upset and not _REQUEST.search(text) and not self.done("empathize"):
             self.problem_call = True
@@ -206,7 +232,7 @@ class CallProgress:
             sharp = (heat <= REESCALATION and line is not None and line - heat >= REESCALATION_DROP) or (
                 escalated and heat <= UPSET and not self.asked
             )
-            if (sharp and not turned_down) or repeated or (self.stung and upset):
+            if (sharp and not turned_down) or repeated or (self.stung and upset) or threw_back:
                 self.needs_empathy = True
                 self.why = "they are upset again" if sharp or not repeated else "they are repeating the complaint"
                 if after_fix:

@@ -397,3 +397,44 @@ def test_after_a_flare_up_the_reader_reads_without_the_phase_table(playbook: Pla
     run(coach, script([*lines, ("C", "Are you saying this is my fault? This is outrageous, I am furious!")])[-1:])
     assert coach.progress.next_step()[0] == "empathize"
     assert coach._phase() is None
+
+
+def test_the_agents_words_thrown_back_ask_for_empathy_again() -> None:
+    def after(agent: str, reply: str, score: float, offered: bool = False) -> str:
+        progress = _heard_and_helped()
+        if offered:
+            progress.step_done("resolve")
+        progress.agent_said(agent)
+        progress.customer_said(reply, score, 0.3, False, score)
+        return progress.next_step()[0]
+
+    brush_off = "Well, with an older unit that is just wear and tear, I'm afraid."
+    # No pitfall alert was raised, and the reply reads barely negative: the echo is the sign.
+    assert after(brush_off, "Wear and tear? It was brand new in March.", -0.1) == "empathize"
+    assert after("The batch went to the QA hold queue pending RMA.", "Sorry, you've lost me.", 0.0) == "empathize"
+    # An echo of an offer weighs the offer: a turn-down, not a flare-up.
+    assert after("I can book a technician for Thursday.", "Thursday? No, that's too late.", -0.3, True) == "resolve"
+    # An echo that accepts is no flare-up.
+    assert after(brush_off, "Wear and tear? Oh, fair enough then, thanks.", 0.5) == "resolve"
+
+
+def test_an_announced_read_back_is_a_summary(playbook: Playbook) -> None:
+    acts = AgentActs(playbook, load_reader(playbook))
+    for announced in (
+        "Let me read that back. Boiler serviced on Monday, pressure dropped by Wednesday, no hot water since. Right?",
+        "Here's what I've got: two missed visits and a voicemail nobody returned. Is that fair?",
+    ):
+        assert "affirm" in acts.read(announced, "And then nobody called me back.").steps, announced
+
+
+def test_a_vetoed_cue_does_not_hide_a_cue_in_the_next_sentence(playbook: Playbook) -> None:
+    events = run(
+        Coach(playbook),
+        script(
+            [
+                ("C", "You charged me twice and I want it fixed now."),
+                ("A", "Okay, what do you want me to do first? I already told you."),
+            ]
+        ),
+    )
+    assert [a.kind for a in of(Alert, events)] == ["agent-negativity"]
