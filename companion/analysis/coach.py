@@ -54,7 +54,7 @@ def _clamp(x: float) -> float:
 # "I'm sorry, that came out wrong", "you're right, that's on us": owning up names the fault, it does not
 # push the customer away, unless a "but" takes it back ("sorry, but if you'd told us...").
 _OWNING_UP = re.compile(
-    r"^(?!.*\bbut\b).*\b(?:sorry|apologi[sz]e|you're right|you are right|fair (?:enough|point)|"
+    r"^(?!.*\bbut\b).*\b(?:sorry|apologi[sz]e|i understand|i hear you|you're right|you are right|fair (?:enough|point)|"
     r"(?:our|my) (?:error|mistake|fault)|(?:that's|that is) on (?:us|me))\b",
     re.IGNORECASE,
 )

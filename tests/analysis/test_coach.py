@@ -438,3 +438,18 @@ def test_a_vetoed_cue_does_not_hide_a_cue_in_the_next_sentence(playbook: Playboo
         ),
     )
     assert [a.kind for a in of(Alert, events)] == ["agent-negativity"]
+
+
+def test_an_acknowledgement_without_a_but_is_no_reader_pitfall(playbook: Playbook) -> None:
+    def alerts(agent: str) -> list[str]:
+        events = run(
+            Coach(playbook),
+            script(
+                [("C", "The sofa arrived torn and nobody has called me back in a week. I'm furious."), ("A", agent)]
+            ),
+        )
+        return [a.kind for a in of(Alert, events) if a.kind in ("trigger-words", "agent-negativity")]
+
+    # "right" bent by the recogniser on a phone line: still an acknowledgement.
+    assert alerts("I understand and I want to make this ride for you.") == []
+    assert alerts("I understand, but that's the policy and you'll have to wait like everyone else.") != []
