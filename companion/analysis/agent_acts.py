@@ -13,6 +13,7 @@ the call is: a plan with times, before any fix was on the table, is the offer
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -52,9 +53,8 @@ class AgentReading:
         """Whether the reader all but rules out a word pitfall in the sentence that holds ``quote``, and
         reads none elsewhere in the turn: beside a sentence that reads as one ("You didn't tell us you
         were travelling."), a cue's words mean what they say ("Well, what do you want me to do?")."""
-        found = self._sentence_of(quote)
-        hostile = any(weight >= PITFALL_SURE for _, weight in self.pitfall_weights)
-        return found is not None and found[1] < RULE_PITFALL_FLOOR and not hostile
+        i = _unit_of([text for text, _ in self.pitfall_weights], quote)
+        return i >= 0 and _vetoed([weight for _, weight in self.pitfall_weights], i)
 
     def sentence_of(self, quote: str) -> str:
         """The sentence read that holds ``quote`` (a cue's words or a shortened sentence); else the quote."""
@@ -104,6 +104,12 @@ def _unit_of(units: list[str], quote: str) -> int:
     """Which sentence of the turn holds ``quote`` (a cue's words or a shortened sentence); -1 if none."""
     wanted = quote.lower().rstrip(" …")
     return next((i for i, unit in enumerate(units) if wanted in unit.lower()), -1)
+
+
+def _vetoed(weights: Sequence[float], i: int) -> bool:
+    """Whether the reader overrules a pitfall cue's words in sentence ``i`` of a turn, by each
+    sentence's pitfall weight: the one alerts (``AgentReading.rules_out_pitfall``) and acts share."""
+    return weights[i] < RULE_PITFALL_FLOOR and max(weights) < PITFALL_SURE
 
 
 def _pitfall_weight(reading: SentenceReading) -> float:
@@ -214,13 +220,13 @@ class AgentActs:
             kind = max(WORD_PITFALLS, key=readings[worst].probabilities.__getitem__)
             pitfalls[kind] = Act(kind, _short(readings[worst].text), round(evidence[worst], 3))
         by_reader = frozenset(pitfalls)
+        shown = tuple((r.text, round(w, 3)) for r, w in zip(readings, weights, strict=True))
         for act, i in self._rule_pitfall_hits(split):
             # A cue's words in a helpful sentence ("you just drop the old pair at the post office") are
             # no pitfall: the rule stands unless the reader all but rules a pitfall out there.
-            if weights[i] >= RULE_PITFALL_FLOOR:
+            if not _vetoed([w for _, w in shown], i):
                 pitfalls.setdefault(act.id, act)
         steps = self._in_context(evidenced, fix_offered)
-        shown = tuple((r.text, round(w, 3)) for r, w in zip(readings, weights, strict=True))
         return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()), shown, by_reader)
 
     def _rule_pitfalls(self, sentences: list[Sentence]) -> tuple[Act, ...]:
