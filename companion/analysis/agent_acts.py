@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from companion.analysis.phrases import Sentence, content_words, first_quote, split_sentences
+from companion.analysis.phrases import Sentence, content_words, quotes_by_sentence, split_sentences
 from companion.analysis.playbook import STEP_IDS, Playbook
 from companion.analysis.reader.acts import ActReader, SentenceReading
 from companion.analysis.reader.features import form
@@ -236,17 +236,12 @@ class AgentActs:
         return tuple(first.values())
 
     def _rule_pitfall_hits(self, sentences: list[Sentence]) -> list[tuple[Act, int]]:
-        """Each word pitfall's cue matches, one per sentence, with the index of the sentence: every
-        sentence, so that a cue the reader vetoes in one sentence does not hide one in the next."""
+        """Each word pitfall's cue matches, one per sentence, with the index of the sentence."""
         found = []
         for kind in WORD_PITFALLS:
             pitfall = self.playbook.pitfall(kind)
-            if pitfall is None:
-                continue
-            for i, sentence in enumerate(sentences):
-                quote = first_quote(pitfall.cues, [sentence])
-                if quote is not None:
-                    found.append((Act(kind, quote, 1.0), i))
+            if pitfall is not None:
+                found += [(Act(kind, quote, 1.0), i) for quote, i in quotes_by_sentence(pitfall.cues, sentences)]
         return found
 
     @staticmethod

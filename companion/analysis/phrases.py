@@ -16,7 +16,7 @@ in between.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from companion.analysis.heard_words import VOCABULARY, TokenIndex
@@ -268,6 +268,17 @@ def first_quote(phrases: tuple[Phrase, ...], sentences: list[Sentence]) -> str |
             if hit is not None:
                 return sentence.quote(hit.first, hit.last)
     return None
+
+
+def quotes_by_sentence(phrases: tuple[Phrase, ...], sentences: Sequence[Sentence]) -> list[tuple[str, int]]:
+    """Each sentence's first phrase match, with the sentence's index: a match the reader overrules in
+    one sentence must not hide another in the next ("What do you want me to do? I already told you.")."""
+    found = []
+    for i, sentence in enumerate(sentences):
+        quote = first_quote(phrases, [sentence])
+        if quote is not None:
+            found.append((quote, i))
+    return found
 
 
 _STOP_WORDS = (

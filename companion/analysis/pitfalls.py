@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from companion.analysis.phrases import Phrase, Sentence, first_quote, split_sentences
+from companion.analysis.phrases import Phrase, Sentence, first_quote, quotes_by_sentence, split_sentences
 from companion.analysis.playbook import Playbook
 
 AGENT_NEGATIVE = -0.5  # corrected agent sentiment at or below this reads as the agent getting drawn in
@@ -105,13 +105,8 @@ class PitfallSpotter:
 def _first_standing(
     cues: tuple[Phrase, ...], sentences: Sequence[Sentence], ruled_out: Callable[[str], bool]
 ) -> str | None:
-    """The first cue match in a sentence the reader does not rule out: a cue's words in a helpful
-    sentence must not hide a second cue in the next ("What do you want me to do? I already told you.")."""
-    for sentence in sentences:
-        quote = first_quote(cues, [sentence])
-        if quote is not None and not ruled_out(quote):
-            return quote
-    return None
+    """The first cue match in a sentence the reader does not rule out."""
+    return next((quote for quote, _ in quotes_by_sentence(cues, sentences) if not ruled_out(quote)), None)
 
 
 def _terms(text: str) -> list[str]:
