@@ -13,6 +13,7 @@ the call is: a plan with times, before any fix was on the table, is the offer
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ PITFALL_MIN_WORDS = 3
 RULE_PITFALL_FLOOR = 0.15  # a pitfall cue's match stands unless the reader gives its sentence less than this
 WORD_PITFALLS = ("trigger-words", "agent-negativity")
 AFFIRM_ECHO = 0.3  # the reader's summary must echo at least this share of its words from the customer
+READ_BACK_ECHO = 0.6  # ... and a read-back the reader takes for a fix or a plan, this share
 WHOLE_TURN_WORDS = 30  # a turn up to this long is also read whole, as the corpus's utterances are
 
 
@@ -76,6 +78,14 @@ class AgentReading:
 def _short(text: str) -> str:
     words = text.split()
     return " ".join(words[:QUOTE_WORDS]) + (" …" if len(words) > QUOTE_WORDS else "")
+
+
+# An offer or a plan promises: "I'll", "we can", "let me", "you'll get".
+_PROMISE = re.compile(
+    r"\b(?:i|we)(?:'ll|'d| will| can| could| would| am going to| are going to)\b|\blet me\b|"
+    r"\byou(?:'ll| will) (?:get|have|receive)\b",
+    re.IGNORECASE,
+)
 
 
 def _echo(text: str, heard: AbstractSet[str]) -> float:
@@ -187,6 +197,21 @@ class AgentActs:
             del evidenced["affirm"]
             if "assess" not in evidenced and any(_checks(u) for u in units):
                 evidenced["assess"] = Evidence("assess", affirm.quote, "reader", affirm.score)
+        plan = [e for step in ("resolve", "agree") if (e := evidenced.get(step)) is not None and e.cue == "reader"]
+        if (
+            plan
+            and "affirm" not in evidenced
+            and heard is not None
+            and _echo(text, heard) >= READ_BACK_ECHO
+            and _checks(units[-1])
+            and not _PROMISE.search(text)
+        ):
+            # The customer's own facts read back and checked ("Kingsgate bay, ten to eight, app stuck, right?")
+            # promise nothing: a summary, however much it sounds like the fix or the plan it leads to.
+            for e in plan:
+                del evidenced[e.step]
+            best = max(plan, key=lambda e: e.score)
+            evidenced["affirm"] = Evidence("affirm", best.quote, "reader", best.score)
         asked = evidenced.get("assess")
         offered = [  # a clear offer: a cue's, or the reader's when sure ("That would do it." is no offer)
             e

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from companion.analysis.agent_acts import AgentActs
 from companion.analysis.coach import Coach
 from companion.analysis.next_step import CallProgress
+from companion.analysis.phrases import content_words
 from companion.analysis.playbook import Playbook
 from companion.analysis.reader.acts import load_reader
 from companion.events import Alert, Event, Mood, NextStep, Partial, SentimentPoint, StepDone, Utterance
@@ -453,3 +454,34 @@ def test_an_acknowledgement_without_a_but_is_no_reader_pitfall(playbook: Playboo
     # "right" bent by the recogniser on a phone line: still an acknowledgement.
     assert alerts("I understand and I want to make this ride for you.") == []
     assert alerts("I understand, but that's the policy and you'll have to wait like everyone else.") != []
+
+
+def test_making_the_loss_small_is_agent_negativity_and_a_read_back_is_not(playbook: Playbook) -> None:
+    def alerts(customer: str, agent: str) -> list[str]:
+        events = run(Coach(playbook), script([("C", customer), ("A", agent)]))
+        return [a.kind for a in of(Alert, events) if a.kind in ("trigger-words", "agent-negativity")]
+
+    loss = "You've kept three hundred of my deposit for a stain I never made. That's my rent money."
+    assert alerts(loss, "Well, it's only the one stain charge, the rest came back to you.") == ["agent-negativity"]
+    # The customer's own narrowing of the fault, read back to check it, makes nothing small.
+    fault = "The oven's top half won't heat at all, the grill underneath is fine though."
+    assert alerts(fault, "Let me check I've got it: it's only the top oven, and the grill still works?") == []
+
+
+def test_the_customers_facts_read_back_and_checked_are_a_summary_not_a_fix(playbook: Playbook) -> None:
+    acts = AgentActs(playbook, load_reader(playbook))
+    story = (
+        "i hired the van from the depot at nine on saturday and the fuel light came on at the motorway it cut out "
+        "on the hard shoulder and i waited four hours for recovery with two kids in the back and now you've "
+        "charged me two hundred for the recovery the booking is v four four one"
+    )
+    heard = content_words(story)
+    readback = (
+        "Booking V441, collected nine on Saturday, fuel light, cut out, four hours on the hard shoulder, "
+        "two hundred for recovery. Correct?"
+    )
+    # Late in the call (facts asked for) the reader alone takes this string of times and sums for a fix.
+    assert set(acts.read(readback, "the booking is v four four one", phase="affirm", heard=heard).steps) == {"affirm"}
+    # A plan with the same times promises something: it stays what it is.
+    plan = "I'll refund the two hundred for recovery today and send the booking V441 receipt by text. Okay?"
+    assert "affirm" not in acts.read(plan, "the booking is v four four one", phase="affirm", heard=heard).steps
