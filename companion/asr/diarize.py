@@ -73,9 +73,6 @@ class DiarizeSettings:
     opening_gap_s: float = 0.5
     outlier_spread: float = 4.0  # a window this many spreads from both voices is no party's
     min_party_turns: int = 3
-    # A voice heard only in one block at the very start, never again (a recorded prompt: "Thank you
-    # for calling ..., calls may be recorded"), is no party; this much speech makes such a block.
-    opening_block_s: float = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,7 +447,7 @@ def _opening_block(
     labels: np.ndarray,
     s: DiarizeSettings,
 ) -> int:
-    """How many stretches open the file in a voice never heard again (a recorded prompt); 0 if none.
+    """How many stretches open the file in a voice never heard again (a recorded prompt, music); 0 if none.
 
     Both parties of a conversation take turns.  When the two groups are instead "the first few
     stretches" and "everything after them", the first group is a third voice, farther from both
@@ -465,8 +462,9 @@ def _opening_block(
         return 0
     block = int(np.argmax(side != side[0]))
     rest = side[block:]
-    alone = (rest != side[0]).all() and len(rest) >= s.min_stretches
-    return block if alone and sizes[:block].sum() >= s.opening_block_s * FRAMES_PER_S else 0
+    # However short the block (a second of the tune that the VAD took for speech), the split it
+    # makes is not the call's two parties.
+    return block if (rest != side[0]).all() and len(rest) >= s.min_stretches else 0
 
 
 def _after_opening(samples: np.ndarray, opening: list[tuple[int, int]], s: DiarizeSettings) -> Diarization:
