@@ -20,7 +20,12 @@ import numpy as np
 
 RATE = 16_000
 CACHE = Path(__file__).parent / ".cache"
-VOICE = {"agent": ("en-us+m3", 160), "customer": ("en-gb+f2", 170), "call": ("en-us+m3", 160)}
+VOICE = {
+    "agent": ("en-us+m3", 160),
+    "customer": ("en-gb+f2", 170),
+    "call": ("en-us+m3", 160),
+    "prompt": ("en-us+f4", 150),  # a recorded IVR prompt: a third voice, neither party's
+}
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,19 @@ _BARE_THANKS = re.compile(
     r"^((ok(ay)?|great|perfect|brilliant|lovely|right)[,.!]? )*(thank you|thanks|cheers)( (so|very) much)?[.!]*$"
 )
 
+# A recorded prompt's words (an IVR before the agent answers, a message while on hold) are no
+# party's.  The diarizer gives a prompt it recognises to no one; one it does not leaves "Thank
+# you for calling" on whichever side took it, where it reads as that side's greeting.
+_RECORDED = re.compile(
+    r"\b(calls?|this call|your call) (may|will|might|can) be (recorded|monitored)\b"
+    r"|\bfor (training|quality|monitoring) (and (training|quality|monitoring) )?purposes\b"
+    r"|\bpress (one|two|three|four|five|six|seven|eight|nine|zero|star|hash|\d)\b"
+    r"|\byour call is (important|valuable) to us\b"
+    r"|\bour (advisors|advisers|agents|operators|representatives|colleagues|lines) are "
+    r"(all |currently )*(busy|engaged)\b"
+    r"|\bthe (next|first) available (advisor|adviser|agent|operator|representative|member)\b"
+)
+
 OPENER_WEIGHT = 0.5  # who answered the phone (opening()): the agent answers most calls, but not every one
 SENSE_WEIGHT = 1.0  # the meaning layer: per standard error of the difference of the parties' mean log-odds
 SENSE_SPREAD_FLOOR = 0.5  # log-odds: no party's readings are taken to agree more closely than this
@@ -111,6 +124,11 @@ def line_score(text: str, closing: bool = False) -> float:
     if closing and _BARE_THANKS.match(low):
         score -= 1
     return float(score)
+
+
+def recorded_prompt(text: str) -> bool:
+    """Whether a line reads as a recorded prompt ("calls may be recorded", "press one for billing")."""
+    return bool(_RECORDED.search(_plain(text)))
 
 
 def opening(text: str) -> int:
@@ -153,7 +171,7 @@ def sense_scores(texts: Sequence[str]) -> list[float] | None:
 
 def decide(lines: Sequence[tuple[Party, str]], use_sense: bool = True) -> Roles:
     """The agent among the parties, from the lines in call order as (party, text)."""
-    said = [(party, text) for party, text in lines if text.strip()]
+    said = [(party, text) for party, text in lines if text.strip() and not recorded_prompt(text)]
     if not said:
         return Roles("first", 0.5, "opening")
     margin = 0.0  # evidence that "first" is the agent

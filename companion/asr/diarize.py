@@ -16,7 +16,8 @@
    switching): that finds where the speaker changes inside a stretch, and
    short pieces take the side their neighbours and their sound agree on.
 5. Sound that fits neither voice (music on hold, a recorded prompt) is given
-   to no party.
+   to no party, and so is a voice heard only in one block at the very start
+   (a recorded prompt before the agent picks up): the rest is split again.
 
 Party 0 is whoever speaks first; which party is the agent is decided later,
 from what they say (companion.analysis.roles).
@@ -366,6 +367,9 @@ def diarize(samples: np.ndarray, settings: DiarizeSettings | None = None) -> Dia
     vectors = (raw - centre) / scale
     weights = np.array([b - a for a, b in pieces], dtype=float)
     labels = _voices(feats, regions, pieces, vectors, weights, s)
+    opening = _opening_block(regions, pieces, weights, labels, s)
+    if opening:
+        return _after_opening(samples, regions[:opening], s)
     apart = separation(vectors, weights, labels)
     frame_party = np.full(len(feats), NO_PARTY)
     if min(np.bincount(labels, minlength=2)) == 0:
@@ -434,3 +438,39 @@ def _turns(frame_party: np.ndarray, regions: list[tuple[int, int]]) -> list[Part
         for first, last, party in _runs(frame_party[a:b]):
             out.append(PartyTurn(round((a + first) / FRAMES_PER_S, 2), round((a + last) / FRAMES_PER_S, 2), party))
     return out
+
+
+def _opening_block(
+    regions: list[tuple[int, int]],
+    pieces: list[tuple[int, int]],
+    weights: np.ndarray,
+    labels: np.ndarray,
+    s: DiarizeSettings,
+) -> int:
+    """How many stretches open the file in a voice never heard again (a recorded prompt, music); 0 if none.
+
+    Both parties of a conversation take turns.  When the two groups are instead "the first few
+    stretches" and "everything after them", the first group is a third voice, farther from both
+    parties than they are from each other: an IVR prompt before the agent answers.  Left in, it
+    takes one side and the two real voices share the other (or, a prompt of two sentences being
+    too few turns for a party, the whole file stays one voice).
+    """
+    region_of = np.searchsorted([b for _, b in regions], [a for a, _ in pieces], side="right")
+    sizes = np.bincount(region_of, weights=weights, minlength=len(regions))
+    side = np.bincount(region_of, weights=weights * labels, minlength=len(regions)) * 2 > sizes
+    if side.all() or not side.any():
+        return 0
+    block = int(np.argmax(side != side[0]))
+    rest = side[block:]
+    # However short the block (a second of the tune that the VAD took for speech), the split it
+    # makes is not the call's two parties.
+    return block if (rest != side[0]).all() and len(rest) >= s.min_stretches else 0
+
+
+def _after_opening(samples: np.ndarray, opening: list[tuple[int, int]], s: DiarizeSettings) -> Diarization:
+    """The file diarized again without its opening block, which is given to no party."""
+    end = opening[-1][1] * SAMPLE_RATE // FRAMES_PER_S
+    rest = diarize(np.concatenate([np.zeros(end, dtype=np.float32), np.asarray(samples[end:], dtype=np.float32)]), s)
+    prompt = tuple(PartyTurn(round(a / FRAMES_PER_S, 2), round(b / FRAMES_PER_S, 2), NO_PARTY) for a, b in opening)
+    note = f"0.0-{end / SAMPLE_RATE:.1f} s: a voice heard only at the start, given to no party"
+    return Diarization(prompt + rest.turns, rest.parties, rest.separation, rest.seconds, (note, *rest.notes))

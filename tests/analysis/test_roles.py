@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from companion.analysis.reader.role_sense import load_role_sense
-from companion.analysis.roles import decide, line_score
+from companion.analysis.roles import decide, line_score, recorded_prompt
 
 # The customer speaks first, and the agent never names a company.
 CUSTOMER_FIRST = [
@@ -143,3 +143,21 @@ def test_who_spoke_first_counts_only_when_the_first_line_answers_the_phone() -> 
     assert mid_call.confidence == 0.5  # a recording that starts mid-call: a coin toss, said so
     picked_up = decide([("first", "Yeah?"), ("second", "Right.")], use_sense=False)
     assert picked_up.agent == "second"
+
+
+IVR_PROMPT = [
+    "Thank you for calling. Your call is important to us.",
+    "Calls may be recorded for training and quality purposes.",
+    "Please hold and the next available advisor will be with you shortly.",
+]
+
+
+def test_a_recorded_prompt_left_on_a_party_is_no_ones_words() -> None:
+    # The prompt's "Thank you for calling" on the customer's side read as the customer's greeting,
+    # and its first line as who answered: the questioning customer was taken for the agent (0.60).
+    with_prompt = [("second", line) for line in IVR_PROMPT] + CUSTOMER_ASKS
+    assert decide(with_prompt) == decide(CUSTOMER_ASKS)
+    assert decide(with_prompt).agent == "first"
+    assert recorded_prompt("For billing, press one. For a new account, press two.")
+    assert not recorded_prompt("Thank you for holding, I've found your order.")
+    assert not recorded_prompt("I'll press the button to refund it now.")
