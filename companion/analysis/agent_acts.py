@@ -245,11 +245,12 @@ class AgentActs:
             kind = max(WORD_PITFALLS, key=readings[worst].probabilities.__getitem__)
             pitfalls[kind] = Act(kind, _short(readings[worst].text), round(evidence[worst], 3))
         by_reader = frozenset(pitfalls)
-        shown = tuple((r.text, round(w, 3)) for r, w in zip(readings, weights, strict=True))
+        rounded = [round(w, 3) for w in weights]  # the weights the alerts see (AgentReading.pitfall_weights)
+        shown = tuple(zip((r.text for r in readings), rounded, strict=True))
         for act, i in self._rule_pitfall_hits(split):
             # A cue's words in a helpful sentence ("you just drop the old pair at the post office") are
             # no pitfall: the rule stands unless the reader all but rules a pitfall out there.
-            if not _vetoed([w for _, w in shown], i):
+            if not _vetoed(rounded, i):
                 pitfalls.setdefault(act.id, act)
         steps = self._in_context(evidenced, fix_offered)
         return AgentReading(steps, pitfalls, tuple(acts) + tuple(pitfalls.values()), shown, by_reader)
