@@ -18,8 +18,10 @@ from companion.analysis.coach import Coach
 from companion.analysis.phrases import content_words
 from companion.analysis.playbook import Playbook, load_playbook
 from companion.analysis.reader.acts import ActReader, load_reader, reader_dir
+from companion.analysis.reader.classifier import LABELS, HiddenLayerClassifier, SoftmaxClassifier
 from companion.analysis.reader.corpus import read_corpus
 from companion.analysis.reader.encoder import ENCODER_VERSION, ModelFiles, SentenceEncoder, installed_files
+from companion.analysis.reader.features import WIDTH
 from companion.analysis.reader.neighbours import PitfallNeighbours
 from companion.errors import ReaderError
 from companion.events import Acts, Alert, EngineError, Revision, StepDone, Utterance
@@ -115,7 +117,7 @@ def test_a_teams_example_phrasing_changes_a_decision(tmp_path: Path) -> None:
         '      - "Aroha mai, e hoa, what a mess for you."\n',
         encoding="utf-8",
     )
-    sentence, context = "Kia ora, aroha mai for all this hassle.", "The bill is wrong again."
+    sentence, context = "Aroha mai for the wait, e hoa.", "The bill is wrong again."
     default = load_playbook()
     before = AgentActs(default, load_reader(default, cache_dir=tmp_path / "cache")).read(sentence, context)
     assert "empathize" not in before.steps
@@ -160,6 +162,23 @@ def test_a_damaged_model_file_is_one_clear_error(tmp_path: Path) -> None:
     digest = hashlib.sha256(broken.read_bytes()).hexdigest()
     with pytest.raises(ReaderError, match="could not be loaded"):
         SentenceEncoder(ModelFiles(broken, files.tokenizer, model_sha256=digest))
+
+
+def test_weights_of_the_earlier_linear_reader_are_refused_by_name(tmp_path: Path) -> None:
+    # A site's own reader build from before the hidden layer: one clear message, not a shape error later.
+    old = tmp_path / "weights.npz"
+    SoftmaxClassifier(np.zeros((WIDTH, len(LABELS)), np.float32), np.zeros(len(LABELS), np.float32)).save(old)
+    with pytest.raises(ReaderError, match="do not fit this version of the app"):
+        HiddenLayerClassifier.load(old, WIDTH)
+    shipped = HiddenLayerClassifier.load(reader_dir() / "weights.npz", WIDTH)
+    with pytest.raises(ReaderError, match="do not fit this version of the app"):
+        HiddenLayerClassifier.load(reader_dir() / "weights.npz", WIDTH + 1)
+    # Saved and loaded again it reads the same, its temperature kept.
+    shipped.save(tmp_path / "again.npz")
+    again = HiddenLayerClassifier.load(tmp_path / "again.npz", WIDTH)
+    rows = np.random.default_rng(0).standard_normal((5, WIDTH)).astype(np.float32) * 0.05
+    assert again.temperature == shipped.temperature > 1.0
+    assert np.allclose(again.probabilities(rows), shipped.probabilities(rows), atol=1e-6)
 
 
 def test_without_its_weights_the_coach_says_so_once_and_the_rules_still_coach(tmp_path: Path) -> None:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from companion.analysis.playbook import Playbook, assets_dir
-from companion.analysis.reader.classifier import LABELS, SoftmaxClassifier
-from companion.analysis.reader.corpus import digest, playbook_examples, read_corpus, with_variants
+from companion.analysis.playbook import Playbook, assets_dir, load_playbook
+from companion.analysis.reader.classifier import LABELS, Classifier, HiddenLayerClassifier
+from companion.analysis.reader.corpus import digest, playbook_examples, read_corpus, team_examples, with_variants
 from companion.analysis.reader.encoder import ENCODER_VERSION, SentenceEncoder
 from companion.analysis.reader.features import WIDTH, features, form
 from companion.analysis.reader.neighbours import PitfallNeighbours
@@ -65,7 +65,7 @@ class ActReader:
     def __init__(
         self,
         encoder: SentenceEncoder,
-        classifier: SoftmaxClassifier,
+        classifier: Classifier,
         prior: StepPrior | None = None,
         neighbours: PitfallNeighbours | None = None,
     ) -> None:
@@ -123,13 +123,13 @@ def _step_prior() -> StepPrior | None:
         return None
 
 
-def _shipped() -> tuple[SoftmaxClassifier, dict[str, str]]:
+def _shipped() -> tuple[HiddenLayerClassifier, dict[str, str]]:
     folder = reader_dir()
     try:
         meta = json.loads((folder / "weights.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ReaderError(f"the sentence reader's weights are missing or damaged ({folder}: {exc})") from None
-    return SoftmaxClassifier.load(folder / "weights.npz", WIDTH), meta
+    return HiddenLayerClassifier.load(folder / "weights.npz", WIDTH), meta
 
 
 @functools.lru_cache(maxsize=4)
@@ -146,13 +146,13 @@ def _reader_for(examples_digest: str, playbook: Playbook, cache_dir: Path) -> Ac
     cached = cache_dir / f"reader-{ENCODER_VERSION}-{meta.get('corpus', 'x')}-{examples_digest}.npz"
     if cached.is_file():
         try:
-            return ActReader(encoder, SoftmaxClassifier.load(cached, WIDTH), prior, neighbours)
+            return ActReader(encoder, HiddenLayerClassifier.load(cached, WIDTH), prior, neighbours)
         except ReaderError:
             log.warning("retraining the sentence reader: the cached weights %s are damaged", cached)
     log.info("training the sentence reader with the playbook's own examples (once)")
-    training = with_variants(read_corpus(reader_dir() / "corpus")) + playbook_examples(playbook)
+    training = with_variants(read_corpus(reader_dir() / "corpus")) + team_examples(playbook, load_playbook())
     table.fill(texts_of(training), encoder)
-    classifier = fit(training, table)
+    classifier = fit(training, table, start=classifier)
     try:
         classifier.save(cached)
     except OSError as exc:  # a read-only home only costs the next start the same seconds
