@@ -137,7 +137,8 @@ def _reader_for(examples_digest: str, playbook: Playbook, cache_dir: Path) -> Ac
     encoder = shared_encoder()
     classifier, meta = _shipped()
     prior = _step_prior()
-    samples = read_corpus(reader_dir() / "corpus") + playbook_examples(playbook)
+    shipped_corpus = read_corpus(reader_dir() / "corpus")
+    samples = shipped_corpus + playbook_examples(playbook)
     table = VectorTable.load(reader_dir() / "vectors.npz")
     table.fill(texts_of(samples), encoder)  # only a team's new examples lack a shipped vector
     neighbours = PitfallNeighbours.from_samples(samples, table)
@@ -150,7 +151,7 @@ def _reader_for(examples_digest: str, playbook: Playbook, cache_dir: Path) -> Ac
         except ReaderError:
             log.warning("retraining the sentence reader: the cached weights %s are damaged", cached)
     log.info("training the sentence reader with the playbook's own examples (once)")
-    training = with_variants(read_corpus(reader_dir() / "corpus")) + team_examples(playbook, load_playbook())
+    training = with_variants(shipped_corpus) + team_examples(playbook, load_playbook())
     table.fill(texts_of(training), encoder)
     classifier = fit(training, table, start=classifier)
     try:

@@ -93,6 +93,40 @@ class SoftmaxClassifier:
         return cls(weights, bias)
 
 
+def _onehot(labels: np.ndarray, classes: int) -> np.ndarray:
+    onehot = np.zeros((len(labels), classes), dtype=np.float32)
+    onehot[np.arange(len(labels)), labels] = 1.0
+    return onehot
+
+
+def _balanced(labels: np.ndarray, classes: int, sample_weight: np.ndarray | None) -> np.ndarray:
+    """Each row's weight so that every class weighs the same in the loss (times the row's own weight)."""
+    counts = np.bincount(labels, minlength=classes).astype(np.float32)
+    weight = (len(labels) / (classes * np.maximum(counts, 1.0)))[labels]
+    return weight * sample_weight if sample_weight is not None else weight
+
+
+class _Adam:
+    """Adam's moment estimates for a list of parameter arrays."""
+
+    def __init__(self, params: list[np.ndarray], rate: float) -> None:
+        self.rate = rate
+        self.first = [np.zeros_like(p) for p in params]
+        self.second = [np.zeros_like(p) for p in params]
+        self.steps = 0
+
+    def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> list[np.ndarray]:
+        b1, b2, eps = 0.9, 0.999, 1e-8
+        self.steps += 1
+        correction = np.sqrt(1 - b2**self.steps) / (1 - b1**self.steps)
+        out = []
+        for i, g in enumerate(grads):
+            self.first[i] = b1 * self.first[i] + (1 - b1) * g
+            self.second[i] = b2 * self.second[i] + (1 - b2) * g * g
+            out.append(params[i] - self.rate * correction * self.first[i] / (np.sqrt(self.second[i]) + eps))
+        return out
+
+
 def train(
     rows: np.ndarray,
     labels: np.ndarray,
@@ -104,33 +138,17 @@ def train(
     classes: int = len(LABELS),
 ) -> SoftmaxClassifier:
     """Full-batch Adam on the class-balanced cross-entropy; deterministic for a given seed."""
-    n, width = rows.shape
-    k = classes
-    onehot = np.zeros((n, k), dtype=np.float32)
-    onehot[np.arange(n), labels] = 1.0
-    counts = np.bincount(labels, minlength=k).astype(np.float32)
-    balance = (n / (k * np.maximum(counts, 1.0)))[labels]
-    w_row = balance * (sample_weight if sample_weight is not None else 1.0)
+    width = rows.shape[1]
+    onehot = _onehot(labels, classes)
+    w_row = _balanced(labels, classes, sample_weight)
     w_row = (w_row / w_row.sum()).astype(np.float32)[:, None]
     rng = np.random.default_rng(seed)
-    weights = (rng.standard_normal((width, k)) * 0.01).astype(np.float32)
-    bias = np.zeros(k, dtype=np.float32)
-    m_w, v_w = np.zeros_like(weights), np.zeros_like(weights)
-    m_b, v_b = np.zeros_like(bias), np.zeros_like(bias)
-    b1, b2, eps = 0.9, 0.999, 1e-8
-    for step in range(1, steps + 1):
-        model = SoftmaxClassifier(weights, bias)
-        error = (model.probabilities(rows) - onehot) * w_row
-        g_w = rows.T @ error + l2 * weights
-        g_b = error.sum(axis=0)
-        m_w = b1 * m_w + (1 - b1) * g_w
-        v_w = b2 * v_w + (1 - b2) * g_w * g_w
-        m_b = b1 * m_b + (1 - b1) * g_b
-        v_b = b2 * v_b + (1 - b2) * g_b * g_b
-        correction = np.sqrt(1 - b2**step) / (1 - b1**step)
-        weights = weights - rate * correction * m_w / (np.sqrt(v_w) + eps)
-        bias = bias - rate * correction * m_b / (np.sqrt(v_b) + eps)
-    return SoftmaxClassifier(weights.astype(np.float32), bias.astype(np.float32))
+    params = [(rng.standard_normal((width, classes)) * 0.01).astype(np.float32), np.zeros(classes, np.float32)]
+    adam = _Adam(params, rate)
+    for _ in range(steps):
+        error = (SoftmaxClassifier(*params).probabilities(rows) - onehot) * w_row
+        params = adam.update(params, [rows.T @ error + l2 * params[0], error.sum(axis=0)])
+    return SoftmaxClassifier(params[0].astype(np.float32), params[1].astype(np.float32))
 
 
 @dataclass(frozen=True)
@@ -197,12 +215,8 @@ def train_hidden(
     """
     n, width = rows.shape
     k = len(LABELS)
-    onehot = np.zeros((n, k), dtype=np.float32)
-    onehot[np.arange(n), labels] = 1.0
-    counts = np.bincount(labels, minlength=k).astype(np.float32)
-    row_weight = (n / (k * np.maximum(counts, 1.0)))[labels]
-    if sample_weight is not None:
-        row_weight = row_weight * sample_weight
+    onehot = _onehot(labels, k)
+    row_weight = _balanced(labels, k, sample_weight)
     row_weight = (row_weight / row_weight.mean()).astype(np.float32)
     rng = np.random.default_rng(seed)
     if start is not None:
@@ -215,10 +229,7 @@ def train_hidden(
             np.zeros(k, np.float32),
         ]
     params = [p.astype(np.float32).copy() for p in params]
-    first = [np.zeros_like(p) for p in params]
-    second = [np.zeros_like(p) for p in params]
-    b1, b2, eps = 0.9, 0.999, 1e-8
-    step = 0
+    adam = _Adam(params, rate)
     for _ in range(epochs):
         order = rng.permutation(n)
         for begin in range(0, n, batch):
@@ -231,10 +242,5 @@ def train_hidden(
             error = (_softmax(h @ w2 + params[3]) - y) * w
             back = (error @ w2.T) * keep * (pre > 0)
             grads = [x.T @ back + l2 * w1, back.sum(axis=0), h.T @ error + l2 * w2, error.sum(axis=0)]
-            step += 1
-            correction = np.sqrt(1 - b2**step) / (1 - b1**step)
-            for i, g in enumerate(grads):
-                first[i] = b1 * first[i] + (1 - b1) * g
-                second[i] = b2 * second[i] + (1 - b2) * g * g
-                params[i] = params[i] - rate * correction * first[i] / (np.sqrt(second[i]) + eps)
+            params = adam.update(params, grads)
     return HiddenLayerClassifier(*params)
