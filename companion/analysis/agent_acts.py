@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+from companion.analysis.owning_up import owns_up
 from companion.analysis.phrases import Sentence, content_words, quotes_by_sentence, split_sentences
 from companion.analysis.playbook import STEP_IDS, Playbook
 from companion.analysis.reader.acts import ActReader, SentenceReading
@@ -234,16 +235,25 @@ class AgentActs:
             for k, e in evidenced.items()
             if e.cue != "reader" or e.score >= strongest or (e.score >= SECOND_SURE and content_words(e.quote))
         }
-        acts = [Act(e.step, e.quote, round(min(1.0, e.score), 3)) for e in evidenced.values()]
         pitfalls: dict[str, Act] = {}
         # The two word pitfalls share one shape (words that push the customer away) and the reader
         # splits its belief between them, so a sentence is a pitfall by their sum, of the kind it leans to.
         weights = [_pitfall_weight(r) for r in readings]
-        evidence = [_pitfall_evidence(r) if len(content_words(r.text)) >= PITFALL_MIN_WORDS else 0.0 for r in readings]
+        evidence = [
+            _pitfall_evidence(r) if len(content_words(r.text)) >= PITFALL_MIN_WORDS and not owns_up(r.text) else 0.0
+            for r in readings
+        ]
         worst = max(range(len(readings)), key=evidence.__getitem__, default=None)
         if worst is not None and evidence[worst] >= PITFALL_SURE:
             kind = max(WORD_PITFALLS, key=readings[worst].probabilities.__getitem__)
             pitfalls[kind] = Act(kind, _short(readings[worst].text), round(evidence[worst], 3))
+            sympathy = evidenced.get("empathize")
+            if sympathy is not None and sympathy.cue == "reader" and sympathy.score < evidence[worst]:
+                # "Sir, the wind is not something we control, is not our fault": the reader hears the
+                # subject of a complaint in it, but the brush-off is the surer reading. Empathy that
+                # lost to it does not tick (and would hide the alert as a sentence that mirrors them).
+                del evidenced["empathize"]
+        acts = [Act(e.step, e.quote, round(min(1.0, e.score), 3)) for e in evidenced.values()]
         by_reader = frozenset(pitfalls)
         rounded = [round(w, 3) for w in weights]  # the weights the alerts see (AgentReading.pitfall_weights)
         shown = tuple(zip((r.text for r in readings), rounded, strict=True))

@@ -16,7 +16,8 @@ from typing import Any
 
 from companion.analysis.agent_acts import WORD_PITFALLS, AgentActs, AgentReading
 from companion.analysis.mood import MoodWatch, SentimentLine
-from companion.analysis.next_step import CallProgress
+from companion.analysis.next_step import CallProgress, asks_only_for_records
+from companion.analysis.owning_up import owns_up, takes_back
 from companion.analysis.phrases import content_words
 from companion.analysis.pitfalls import PitfallSpotter, uses_their_terms
 from companion.analysis.playbook import Playbook
@@ -49,15 +50,6 @@ _SPEAKING_WPS = 2.5
 
 def _clamp(x: float) -> float:
     return max(-1.0, min(1.0, x))
-
-
-# "I'm sorry, that came out wrong", "you're right, that's on us": owning up names the fault, it does not
-# push the customer away, unless a "but" takes it back ("sorry, but if you'd told us...").
-_OWNING_UP = re.compile(
-    r"^(?!.*\bbut\b).*\b(?:sorry|apologi[sz]e|i understand|i hear you|you're right|you are right|fair (?:enough|point)|"
-    r"(?:our|my) (?:error|mistake|fault)|(?:that's|that is) on (?:us|me))\b",
-    re.IGNORECASE,
-)
 
 
 class Coach:
@@ -215,7 +207,7 @@ class Coach:
         for step_id, found in evidence.items():
             out.append(StepDone(u.t, step_id, u.id, found.quote))
             if step_id != "empathize":
-                self.progress.step_done(step_id)
+                self.progress.step_done(step_id, lookup=step_id == "assess" and asks_only_for_records(u.text))
         out.insert(1, Acts(u.t, u.id, u.speaker, read.acts))
         self._agent_said[u.id] = (context, opening, set(evidence), phase, self._first_said_lines)
         # Mirroring the customer's feelings, summing up their problem or planning its fix
@@ -241,8 +233,12 @@ class Coach:
             if kind not in read.read_pitfalls:
                 continue
             sentence = read.sentence_of(act.quote)
-            if kind in raised or read.mirrors(act.quote) or _OWNING_UP.search(sentence):
+            if kind in raised or read.mirrors(act.quote) or owns_up(sentence):
                 continue  # a sentence that mirrors the customer quotes their words, it does not inflame
+            if "empathize" in read.steps and any(takes_back(s) for s, _ in read.pitfall_weights):
+                # "I'm sorry, that was a thoughtless thing to say. Of course she's attached": taking back
+                # their own words, the agent goes on to set things right in words that name the hurt.
+                continue
             if kind == "trigger-words" and uses_their_terms(sentence, self._customer_words):
                 continue  # their own terms ("the UTR on your HMRC letter") are no jargon to them
             reason = (
@@ -272,7 +268,7 @@ class Coach:
             if step_id == "resolve" and self.progress.solution_too_early():
                 continue
             out.append(StepDone(r.t, step_id, r.utterance, found.quote, late=True))
-            self.progress.step_done(step_id)
+            self.progress.step_done(step_id, lookup=step_id == "assess" and asks_only_for_records(r.text))
             ticked.add(step_id)
         if len(out) > 1:
             step, reason = self.progress.next_step()

@@ -63,6 +63,31 @@ _LOST = re.compile(
     r"you(?:'ve| have) lost me|in plain english|what does (?:that|any of that) (?:even )?mean)\b",
     re.IGNORECASE,
 )
+# "What's the booking reference?", "Postcode?": a question that finds the customer's records, not the
+# problem. Until the agent asks about what went wrong the facts are still to come: no summary yet.
+_RECORD = re.compile(
+    r"\b(?:(?:order|booking|account|claim|policy|membership|member|customer|hire|kit|job|ticket|case|invoice|"
+    r"tracking|serial|registration|reg|confirmation|contract|receipt|reference|ref)\s+(?:number|no|id|code)s?|"
+    r"reference|postcode|post code|zip code|(?:your|the|booking|account) (?:full |last |first )?name|"
+    r"date of birth|email address|(?:phone|mobile|contact) number)\b",
+    re.IGNORECASE,
+)
+_ASKING = re.compile(
+    r"\b(?:what|when|why|how|which|where|who|did|does|do you|was|were|has|had|have you|is it|is there|"
+    r"are you|are they|can you (?:tell|describe|walk)|tell me)\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[,;:.?!]|\band\b", re.IGNORECASE)
+
+
+def asks_only_for_records(text: str) -> bool:
+    """Whether an agent's questions only look the customer up (a reference, a name, a postcode):
+    some part asks for a record and no other part asks about anything."""
+    clauses = [c for c in _CLAUSE.split(text) if c.strip()]
+    records = [bool(_RECORD.search(c)) for c in clauses]
+    return any(records) and not any(_ASKING.search(c) for c, r in zip(clauses, records, strict=True) if not r)
+
+
 _REASONS = {
     "listen": "let them finish their story: no defending, no fixing yet",
     "empathize": "show you understand how this feels before anything else",
@@ -94,6 +119,7 @@ class CallProgress:
         self.asked = False  # the agent's last turn asked something: the customer's next words answer it
         self.stung = False  # the agent's last turn raised a word pitfall
         self.asked_unheard = False  # questions came before any empathy, while it was due
+        self.asked_problem = False  # the agent has asked about the problem, not only looked the customer up
         self._turn_steps: set[str] = set()
         self._agent_words: set[str] = set()  # the content words of the agent's last turn
         self._agent_offered = False  # ... and whether it offered a fix or a plan
@@ -119,9 +145,12 @@ class CallProgress:
         the customer told the story and was heard once already."""
         return self.needs_empathy and self.ever_upset and not self.done("empathize")
 
-    def step_done(self, step: str, inviting: bool = False) -> None:
-        """``inviting``: the same turn asks the customer to tell the story ("so sorry, take your time")."""
+    def step_done(self, step: str, inviting: bool = False, lookup: bool = False) -> None:
+        """``inviting``: the same turn asks the customer to tell the story ("so sorry, take your time");
+        ``lookup``: an ``assess`` that only asked for the customer's records (``asks_only_for_records``)."""
         self.counts[step] += 1
+        if step == "assess" and not lookup:
+            self.asked_problem = True
         self._turn_steps.add(step)
         if step == "empathize" and inviting and not self.heard and self.needs_empathy:
             # Sympathy before the story is a courtesy; understanding of the story is still due once told.
@@ -232,7 +261,7 @@ class CallProgress:
             sharp = (heat <= REESCALATION and line is not None and line - heat >= REESCALATION_DROP) or (
                 escalated and heat <= UPSET and not self.asked
             )
-            if (sharp and not turned_down) or repeated or (self.stung and upset) or threw_back:
+            if (sharp and not turned_down) or repeated or (self.stung and score < ACCEPTING) or threw_back:
                 self.needs_empathy = True
                 self.why = "they are upset again" if sharp or not repeated else "they are repeating the complaint"
                 if after_fix:
@@ -288,6 +317,8 @@ class CallProgress:
             if self.customer_turns == 0 and not self.done("listen"):
                 return "listen", "let the customer tell you why they called"
             return "assess", _REASONS["assess"]
+        if self.furthest == ORDER.index("assess") and not self.asked_problem:
+            return "assess", "their records are found: now ask what went wrong"
         following = ORDER[min(self.furthest + 1, len(ORDER) - 1)]
         if self.furthest == len(ORDER) - 1:
             return "thank", "the call is closing: end warmly"
