@@ -248,10 +248,16 @@ class AgentActs:
             kind = max(WORD_PITFALLS, key=readings[worst].probabilities.__getitem__)
             pitfalls[kind] = Act(kind, _short(readings[worst].text), round(evidence[worst], 3))
             sympathy = evidenced.get("empathize")
-            if sympathy is not None and sympathy.cue == "reader" and sympathy.score < evidence[worst]:
+            if (
+                sympathy is not None
+                and sympathy.cue == "reader"
+                and sympathy.score < evidence[worst]
+                and not any(owns_up(r.text) for r in readings)
+            ):
                 # "Sir, the wind is not something we control, is not our fault": the reader hears the
                 # subject of a complaint in it, but the brush-off is the surer reading. Empathy that
-                # lost to it does not tick (and would hide the alert as a sentence that mirrors them).
+                # lost to it does not tick (and would hide the alert as a sentence that mirrors them),
+                # unless the turn also owns up ("Fair enough, that was a lot of shorthand, sorry. ...").
                 del evidenced["empathize"]
         acts = [Act(e.step, e.quote, round(min(1.0, e.score), 3)) for e in evidenced.values()]
         by_reader = frozenset(pitfalls)

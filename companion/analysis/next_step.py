@@ -35,10 +35,17 @@ _REPEAT_MARKERS = re.compile(
     r"how many times|i said that|i just said|again and again)\b",
     re.IGNORECASE,
 )
-# A fix turned down: "no" or "I don't want" opening a sentence (which may yet accept: "No problem
-# with a new card", "I don't want to lose my progress", so the line must not read content), or
-# words that can only refuse it.
-_REJECTION = re.compile(r"^\W*(?:no|nope|not really|i (?:do not|don't) want)\b", re.IGNORECASE)
+# A fix turned down: "no" or "I don't want" (or "she doesn't want") opening a sentence (which may
+# yet accept: "No problem with a new card", "I don't want to lose my progress", so the line must not
+# read content), or words that can only refuse it.
+_REJECTION = re.compile(
+    r"^\W*(?:no|nope|not really|(?:i|we|she|he|they) (?:really )?(?:do not|don't|dont|does not|doesn't|doesnt) want)\b|"
+    # ... or says it comes too late or asks for another way ("Friday's cutting it fine", "Can't it just be fixed?")
+    r"\bcutting it (?:a bit |very |too )?fine\b|\btoo (?:late|long|slow)\b|"
+    r"\bcan(?:'t|not| not) (?:it|you|we|they) just\b|"
+    r"\b(?:is|isn't|is not) there (?:any|another|no)(?: other)? (?:way|option)\b",
+    re.IGNORECASE,
+)
 _REFUSAL = re.compile(
     r"\b(?:that|it|this) (?:does not|doesn't|won't|will not|wouldn't|would not) (?:work|help|do|fix|solve)\b|"
     r"\bnot (?:good enough|acceptable|what i)\b|\b(?:that|it) is not enough\b|"
