@@ -207,13 +207,11 @@ def train_hidden(
     batch: int = 2048,
     seed: int = 0,
     start: HiddenLayerClassifier | None = None,
-    input_noise: float = 0.0,
 ) -> HiddenLayerClassifier:
     """Mini-batch Adam on the class-balanced cross-entropy with dropout; deterministic for a given seed.
 
     ``start``: weights to go on from (a team's examples added to the shipped corpus need a few epochs,
-    not a full training). ``input_noise``: the spread of Gaussian noise added to each feature as it is
-    trained on (the encoder's int8 arithmetic gives slightly different vectors on different CPUs).
+    not a full training).
     """
     n, width = rows.shape
     k = len(LABELS)
@@ -237,8 +235,6 @@ def train_hidden(
         for begin in range(0, n, batch):
             idx = order[begin : begin + batch]
             x, y, w = rows[idx], onehot[idx], row_weight[idx][:, None] / len(idx)
-            if input_noise:
-                x = x + rng.normal(0.0, input_noise, x.shape).astype(np.float32)
             w1, c1, w2, _ = params
             pre = x @ w1 + c1
             keep = (rng.random(pre.shape) >= dropout).astype(np.float32) / (1.0 - dropout)

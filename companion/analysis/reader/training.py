@@ -18,11 +18,6 @@ from companion.analysis.reader.encoder import DIMENSIONS, SentenceEncoder
 from companion.analysis.reader.features import features, form
 from companion.errors import ReaderError
 
-# The encoder's int8 arithmetic differs between CPUs (AVX2 and AVX-512 VNNI machines give vectors at
-# cosine ~0.988 to each other): training on vectors jittered by about that much keeps the readings of
-# a sentence from turning on which machine encoded it.
-INPUT_NOISE = 0.0
-
 
 def text_key(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:20]
@@ -90,5 +85,5 @@ def fit(samples: list[Sample], table: VectorTable, start: HiddenLayerClassifier 
     labels = np.array([LABELS.index(s.label) for s in samples])
     weights = np.array([s.weight for s in samples], dtype=np.float32)
     if start is None:
-        return train_hidden(rows, labels, weights, input_noise=INPUT_NOISE)
-    return train_hidden(rows, labels, weights, epochs=FURTHER_EPOCHS, start=start, input_noise=INPUT_NOISE)
+        return train_hidden(rows, labels, weights)
+    return train_hidden(rows, labels, weights, epochs=FURTHER_EPOCHS, start=start)
