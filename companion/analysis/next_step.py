@@ -56,7 +56,10 @@ _REFUSAL = re.compile(
 # hearing; one who opens with what went wrong, however calmly, tells the story first.
 _REQUEST = re.compile(
     r"\b(?:i'd like|i would like|i need to|i just need|i want to|i'd love|could i|can i|may i|how do i|"
-    r"how can i|is it possible to|i was wondering|i'm calling to|i'm ringing to)\b",
+    r"how can i|is it possible to|i was wondering|i'm calling to|i'm ringing to|"
+    # ... or asks how something stands ("I just wondered how it's getting on", "I was hoping to have the results")
+    r"i (?:just )?wondered|i was hoping|i'm hoping|just checking|any (?:news|update)|how it's getting on|"
+    r"how (?:is|are) (?:my|our|the) \w+ (?:getting on|coming along|going))\b",
     re.IGNORECASE,
 )
 # "Yes, that's right": the customer confirming a summary, even when the summary was lost to the recogniser.
@@ -76,7 +79,8 @@ _RECORD = re.compile(
     r"\b(?:(?:order|booking|account|claim|policy|membership|member|customer|hire|kit|job|ticket|case|invoice|"
     r"tracking|serial|registration|reg|confirmation|contract|receipt|reference|ref)\s+(?:number|no|id|code)s?|"
     r"reference|postcode|post code|zip code|(?:your|the|booking|account) (?:full |last |first )?name|"
-    r"date of birth|email address|(?:phone|mobile|contact) number)\b",
+    r"date of birth|email address|(?:phone|mobile|contact) number|"
+    r"(?:what|which|whose) name|under (?:what|which) name)\b",
     re.IGNORECASE,
 )
 _ASKING = re.compile(

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from companion.analysis.agent_acts import AgentActs
 from companion.analysis.coach import Coach
-from companion.analysis.next_step import CallProgress
+from companion.analysis.next_step import CallProgress, asks_only_for_records
+from companion.analysis.owning_up import owns_up, takes_back
 from companion.analysis.phrases import content_words
 from companion.analysis.playbook import Playbook
 from companion.analysis.reader.acts import load_reader
@@ -485,3 +486,58 @@ def test_the_customers_facts_read_back_and_checked_are_a_summary_not_a_fix(playb
     # A plan with the same times promises something: it stays what it is.
     plan = "I'll refund the two hundred for recovery today and send the booking V441 receipt by text. Okay?"
     assert "affirm" not in acts.read(plan, "the booking is v four four one", phase="affirm", heard=heard).steps
+
+
+def test_a_lookup_is_no_question_about_the_problem() -> None:
+    def after(question: str) -> str:
+        progress = CallProgress()
+        progress.customer_said("Hi, I'd like to move my chimney sweep to next week.", 0.3, None, False)
+        progress.step_done("assess", lookup=asks_only_for_records(question))
+        progress.agent_said(question)
+        progress.customer_said("LD3 7PT, name's Hughes.", 0.0, 0.3, False)
+        return progress.next_step()[0]
+
+    assert asks_only_for_records("Of course. What's the postcode on the booking?")
+    assert asks_only_for_records("What name is the job under, and do you have the ticket number handy?")
+    assert not asks_only_for_records("Can I take your order number, and what time did you collect it?")
+    assert not asks_only_for_records("Which wine was corked, and have you still got the bottle?")
+    assert after("Of course. What's the postcode on the booking?") == "assess"  # the records found, not the cause
+    assert after("Which day was the sweep booked for, and what went wrong with it?") == "affirm"
+
+
+def test_a_status_question_is_a_request_not_a_complaint(playbook: Playbook) -> None:
+    lines = [("C", "Morning! I left a clock with you in March and I just wondered how it's getting on.")]
+    assert of(NextStep, run(Coach(playbook), script(lines)))[-1].step == "assess"
+
+
+def test_a_fix_turned_down_in_other_words_asks_for_another() -> None:
+    def after(reply: str, score: float) -> str:
+        progress = _heard_and_helped()
+        progress.step_done("resolve")
+        progress.agent_said("The quickest thing is a swap: I can courier a different violin tomorrow.")
+        progress.customer_said(reply, score, 0.3, False, score)
+        return progress.next_step()[0]
+
+    assert after("She really doesn't want a different one. Can't it just be fixed?", -0.2) == "resolve"
+    assert after("i dont want to wait another week with no heat though", -0.3) == "resolve"
+    assert after("Friday's cutting it a bit fine. My agronomist needs them before the weekend.", 0.0) == "resolve"
+    assert after("Oh, that's much better. Tomorrow is fine.", 0.6) == "agree"
+
+
+def test_a_cool_answer_to_a_stung_turn_asks_for_empathy_again() -> None:
+    progress = _heard_and_helped()
+    progress.agent_said("The drum is a consumable, so under our hire agreement wear is chargeable.", stung=True)
+    progress.customer_said("I used the sheets you sold me. How is that beyond fair use?", 0.05, 0.2, False, 0.05)
+    assert progress.next_step()[0] == "empathize"
+
+
+def test_not_our_fault_is_no_owning_up(playbook: Playbook) -> None:
+    assert owns_up("You're absolutely right, that rule wasn't written with you in mind.")
+    assert owns_up("Nothing, you're right, and that's our error, not yours.")
+    assert not owns_up("Sir, the wind is not something we control, is not our fault.")
+    assert not owns_up("I'm sorry, but if you'd read the terms you'd know.")
+    assert takes_back("I'm sorry, that was a thoughtless thing to say.")
+    complaint = ("C", "We lost the whole dive trip and nobody told us the boat was cancelled until we arrived.")
+    brush_off = ("A", "Sir, the wind is not something we control, is not our fault. Everybody this week has the same.")
+    alerts = [a.kind for a in of(Alert, run(Coach(playbook), script([complaint, brush_off])))]
+    assert set(alerts) & {"trigger-words", "agent-negativity"}, "a brush-off is raised, not taken for owning up"
