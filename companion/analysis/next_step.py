@@ -25,6 +25,7 @@ ORDER = STEP_ORDER
 UPSET = -0.25  # a customer reading at or below this is upset
 REESCALATION = -0.45  # after empathy, a reading this low ...
 REESCALATION_DROP = 0.3  # ... this far below the line is a re-escalation
+ANSWER_REESCALATION = -0.6  # ... or this low when it answers the agent's question
 HEARD_VENTS = 2  # after this many upset turns the customer has told their story
 TOLD_STORY_WORDS = 12  # a customer who said this much before getting upset has been heard
 SETTLED_TURNS = 2  # calm customer turns, with the agent talking between, that settle a need for empathy
@@ -269,10 +270,15 @@ class CallProgress:
         elif self.ever_upset and self.done("empathize") and not self.needs_empathy:
             # An answer to the agent's question reads as upset as the facts it gives ("No, nobody
             # called."): only a sharp drop in emotion words makes it a flare-up.
-            sharp = (heat <= REESCALATION and line is not None and line - heat >= REESCALATION_DROP) or (
+            # An answer to the agent's question carries the bad facts asked for ("OL 114. So somebody's
+            # picked up the wrong roll."): a flare-up there takes stronger emotion words.
+            bar = ANSWER_REESCALATION if self.asked else REESCALATION
+            sharp = (heat <= bar and line is not None and line - heat >= REESCALATION_DROP) or (
                 escalated and heat <= UPSET and not self.asked
             )
-            if (sharp and not turned_down) or repeated or (self.stung and score < ACCEPTING) or threw_back:
+            # After a turn that stung, a reply that is not warm reacts to it (unless it answers a question).
+            reacts = self.stung and (upset or (score < ACCEPTING and not self.asked))
+            if (sharp and not turned_down) or repeated or reacts or threw_back:
                 self.needs_empathy = True
                 self.why = "they are upset again" if sharp or not repeated else "they are repeating the complaint"
                 if after_fix:

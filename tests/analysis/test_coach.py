@@ -541,3 +541,17 @@ def test_not_our_fault_is_no_owning_up(playbook: Playbook) -> None:
     brush_off = ("A", "Sir, the wind is not something we control, is not our fault. Everybody this week has the same.")
     alerts = [a.kind for a in of(Alert, run(Coach(playbook), script([complaint, brush_off])))]
     assert set(alerts) & {"trigger-words", "agent-negativity"}, "a brush-off is raised, not taken for owning up"
+
+
+def test_an_answer_with_a_sour_word_is_no_flare_up_but_a_cold_reply_to_a_jab_is() -> None:
+    def after(question: str | None, heat: float, stung: bool = False) -> str:
+        progress = _heard_and_helped()
+        if question is not None:
+            progress.step_done("assess")
+        progress.agent_said(question or "The label under the seat was stapled on by the workshop.", stung=stung)
+        progress.customer_said("OL 114. So somebody's picked up the wrong roll.", heat, 0.4, False, heat)
+        return progress.next_step()[0]
+
+    assert after("And what does the label under the seat say?", -0.5) == "resolve"  # the facts asked for
+    assert after(None, -0.5) == "empathize"  # the same words unasked are a flare-up
+    assert after("Can I take her name and the course code?", 0.05, stung=True) == "resolve"  # an answer, not a reaction
