@@ -13,13 +13,15 @@ import re
 _OWNING_UP = re.compile(
     r"^(?!.*\bbut\b).*\b(?:sorry|apologi[sz]e|i understand|i hear you|fair (?:enough|point)|"
     r"you(?:'re| are) (?:absolutely |quite |completely |totally )?right|"
-    r"(?<!not )(?<!n't )(?:our|my) (?:error|mistake|fault)|(?:that's|that is) on (?:us|me))\b",
+    r"(?<!not )(?<!n't )(?:our|my) (?:error|mistake|fault)|(?:that's|that is) on (?:us|me)|"
+    # ... or clears the customer of it ("It is not your fault the boats cannot go out.")
+    r"(?:not|isn't|wasn't) your fault|(?:do not|don't) (?:blame|put this on) yourself)\b",
     re.IGNORECASE,
 )
 # The agent taking back what they just said: the rest of the turn repairs it.
 _TAKES_BACK = re.compile(
     r"\b(?:that came out wrong|(?:that was|it was) (?:a |such a )?(?:thoughtless|unfair|careless|wrong|rude|unkind|"
-    r"insensitive|clumsy)|i put that badly|i should(?:n't| not) have said|sorry i (?:said|led with|put)|"
+    r"insensitive|clumsy)|i put that badly|i should(?:n't| not) have|sorry i (?:said|led with|put)|"
     r"i take that back|that was(?:n't| not) fair)\b",
     re.IGNORECASE,
 )

@@ -537,6 +537,8 @@ def test_not_our_fault_is_no_owning_up(playbook: Playbook) -> None:
     assert not owns_up("Sir, the wind is not something we control, is not our fault.")
     assert not owns_up("I'm sorry, but if you'd read the terms you'd know.")
     assert takes_back("I'm sorry, that was a thoughtless thing to say.")
+    assert takes_back("No, not at all, and I shouldn't have shrugged it off like that.")
+    assert owns_up("It is not your fault the boats cannot go out.")  # clearing them of it
     complaint = ("C", "We lost the whole dive trip and nobody told us the boat was cancelled until we arrived.")
     brush_off = ("A", "Sir, the wind is not something we control, is not our fault. Everybody this week has the same.")
     alerts = [a.kind for a in of(Alert, run(Coach(playbook), script([complaint, brush_off])))]
