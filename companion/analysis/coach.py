@@ -214,8 +214,14 @@ class Coach:
         # names negative things without the agent being negative.
         describes = bool(set(evidence) - {"assess"})
         agent_score = max(reading.score, 0.0) if describes else reading.score
+
+        def ruled_out(quote: str) -> bool:
+            # A cue's words in a sentence that takes the agent's words back ("that's not your problem and
+            # I shouldn't have passed the buck") repair the jab, they do not repeat it.
+            return read.rules_out_pitfall(quote) or takes_back(read.sentence_of(quote))
+
         findings = self.spotter.check(
-            u.text, set(evidence), agent_score, heard=self._customer_words, ruled_out=read.rules_out_pitfall
+            u.text, set(evidence), agent_score, heard=self._customer_words, ruled_out=ruled_out
         )
         for finding in findings:
             out.append(Alert(u.t, finding.kind, finding.reason, u.id, speaker="agent"))

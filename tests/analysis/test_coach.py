@@ -557,3 +557,16 @@ def test_an_answer_with_a_sour_word_is_no_flare_up_but_a_cold_reply_to_a_jab_is(
     assert after("And what does the label under the seat say?", -0.5) == "resolve"  # the facts asked for
     assert after(None, -0.5) == "empathize"  # the same words unasked are a flare-up
     assert after("Can I take her name and the course code?", 0.05, stung=True) == "resolve"  # an answer, not a reaction
+
+
+def test_a_cue_in_a_sentence_that_takes_the_words_back_raises_nothing(playbook: Playbook) -> None:
+    complaint = ("C", "I've got a flat on the front left, I can't get to work, and he's still not here.")
+
+    def alerts(agent: str) -> list[str]:
+        return [a.kind for a in of(Alert, run(Coach(playbook), script([complaint, ("A", agent)])))]
+
+    assert alerts("Fair enough, that's not my department and I shouldn't have passed the buck. I'll own it.") == []
+    assert set(alerts("Sorry, that's not my department, you'll have to ring the depot.")) & {
+        "trigger-words",
+        "agent-negativity",
+    }
