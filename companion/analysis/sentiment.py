@@ -7,8 +7,7 @@ and each covered by a test (tests/analysis/test_sentiment.py):
 * complaints without emotive words ("I still have not received my refund",
   "this is the third time") score neutral: complaint markers pull them down;
 * filler "like" ("I feel like you do not care") counts as the verb *like*;
-* politeness in a request ("can you please help me") reads as happiness, and so does
-  a line's opening answer or greeting ("Yes. And I paid fifty-five pounds for that.");
+* politeness in a request ("can you please help me") reads as happiness;
 * the agent's empathy ("I understand how frustrating this is", "I am so sorry
   you had to wait") reads as the agent turning negative, and the agent naming
   the customer's problem ("I can fix that problem") likewise;
@@ -82,9 +81,6 @@ _SERVICE_WORDS = re.compile(
 )
 _FILLER_LIKE = re.compile(r"\b(feel|felt|feels|it's|its|was|is|just|seems?|looks?|sounds?) like\b")
 _REQUEST_PLEASE = re.compile(r"\bplease\b")
-# "Yes. And I paid fifty-five pounds for that.", "yeah hi the new pane is too small": a line's opening
-# answer or greeting is no feeling; what follows it says how they are.
-_OPENING_PARTICLES = re.compile(r"^(?:\W*\b(?:yes|yeah|yep|hi|hello|ok|okay|right|sure|fine)\b[\s,.!:;-]*)+(?=\w)")
 _REQUEST_HELP = re.compile(
     r"\b(?:can|could|would|will) you (?:please )?help\b|\bhelp me\b|\bneed (?:some )?help\b"
     r"|\bhow can i help\b"
@@ -150,9 +146,6 @@ class SentimentReader:
             lower, agent_notes = self._agent_text(lower)
             notes += agent_notes
         else:
-            if _OPENING_PARTICLES.search(lower):
-                lower = _OPENING_PARTICLES.sub("", lower)
-                notes.append("opening answer or greeting read as neutral")
             if _REQUEST_HELP.search(lower) or (_REQUEST_PLEASE.search(lower) and "?" in lower):
                 lower = _REQUEST_PLEASE.sub("", _REQUEST_HELP.sub(" ", lower))
                 notes.append("polite request read as neutral")
