@@ -269,9 +269,8 @@ class CallProgress:
             self.why = "the customer is upset"
         elif self.ever_upset and self.done("empathize") and not self.needs_empathy:
             # An answer to the agent's question reads as upset as the facts it gives ("No, nobody
-            # called."): only a sharp drop in emotion words makes it a flare-up.
-            # An answer to the agent's question carries the bad facts asked for ("OL 114. So somebody's
-            # picked up the wrong roll."): a flare-up there takes stronger emotion words.
+            # called.", "OL 114. So somebody's picked up the wrong roll."): only a sharp drop in
+            # emotion words makes it a flare-up, and a deeper one than elsewhere.
             bar = ANSWER_REESCALATION if self.asked else REESCALATION
             sharp = (heat <= bar and line is not None and line - heat >= REESCALATION_DROP) or (
                 escalated and heat <= UPSET and not self.asked
