@@ -239,9 +239,10 @@ class AgentActs:
         # The two word pitfalls share one shape (words that push the customer away) and the reader
         # splits its belief between them, so a sentence is a pitfall by their sum, of the kind it leans to.
         weights = [_pitfall_weight(r) for r in readings]
+        owning = [owns_up(r.text) for r in readings]
         evidence = [
-            _pitfall_evidence(r) if len(content_words(r.text)) >= PITFALL_MIN_WORDS and not owns_up(r.text) else 0.0
-            for r in readings
+            _pitfall_evidence(r) if len(content_words(r.text)) >= PITFALL_MIN_WORDS and not owned else 0.0
+            for r, owned in zip(readings, owning, strict=True)
         ]
         worst = max(range(len(readings)), key=evidence.__getitem__, default=None)
         if worst is not None and evidence[worst] >= PITFALL_SURE:
@@ -252,7 +253,7 @@ class AgentActs:
                 sympathy is not None
                 and sympathy.cue == "reader"
                 and sympathy.score < evidence[worst]
-                and not any(owns_up(r.text) for r in readings)
+                and not any(owning)
             ):
                 # "Sir, the wind is not something we control, is not our fault": the reader hears the
                 # subject of a complaint in it, but the brush-off is the surer reading. Empathy that
